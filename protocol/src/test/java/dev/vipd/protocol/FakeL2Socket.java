@@ -1,0 +1,58 @@
+package dev.vipd.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An in-memory {@link L2Socket} for unit tests: records what is sent and the filter set. */
+final class FakeL2Socket implements L2Socket {
+  final List<byte[]> sent = new ArrayList<>();
+  SocketFilter filter;
+  boolean failSends;
+  boolean closed;
+  private final long mac;
+
+  FakeL2Socket(long mac) {
+    this.mac = mac;
+  }
+
+  @Override
+  public String interfaceName() {
+    return "fake0";
+  }
+
+  @Override
+  public int interfaceIndex() {
+    return 7;
+  }
+
+  @Override
+  public long mac() {
+    return mac;
+  }
+
+  @Override
+  public synchronized boolean send(ByteBuf frame) {
+    if (failSends) {
+      return false;
+    }
+    sent.add(ByteBufUtil.getBytes(frame));
+    return true;
+  }
+
+  @Override
+  public void setFilter(SocketFilter filter) {
+    this.filter = filter;
+  }
+
+  @Override
+  public PacketStatistics statistics() {
+    return new PacketStatistics(0, 0);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}
