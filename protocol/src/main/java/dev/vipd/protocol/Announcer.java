@@ -1,17 +1,16 @@
 package dev.vipd.protocol;
 
+import dev.vipd.protocol.AnnounceQueue.Entry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -68,25 +67,6 @@ public final class Announcer implements AutoCloseable {
     }
   }
 
-  /** Which queue an entry waits in; an entry is in at most one. */
-  private enum Slot { NONE, FIRST, TIMED }
-
-  /** One announced address. Mutable, guarded by the announcer's lock. */
-  private static final class Entry {
-    final InetAddress vip;
-    final Kind kind;
-    int burstLeft;
-    boolean notifyPending;
-    Slot slot = Slot.NONE;
-    long due;
-    long order;
-
-    Entry(InetAddress vip) {
-      this.vip = vip;
-      this.kind = Kind.of(vip);
-    }
-  }
-
   private record FirstSend(InetAddress vip, long nanoTime) {}
 
   private final String interfaceName;
@@ -105,12 +85,7 @@ public final class Announcer implements AutoCloseable {
   private AnnouncePacer pacer;
   private boolean silenced;
   private final Map<InetAddress, Entry> entries = new HashMap<>();
-  /** Entries whose next frame is the first of a burst, in the order they were announced. */
-  private final LinkedHashSet<Entry> firsts = new LinkedHashSet<>();
-  /** Entries waiting for a repeat or refresh frame, by due time (wrap-safe), then FIFO. */
-  private final TreeSet<Entry> timed = new TreeSet<>(
-      (a, b) -> a.due != b.due ? Long.signum(a.due - b.due) : Long.compare(a.order, b.order));
-  private long nextOrder;
+  private final AnnounceQueue queue = new AnnounceQueue();
   private ScheduledFuture<?> pumpTask;
   private long pumpAt;
   private long pumpGeneration;
@@ -164,7 +139,7 @@ public final class Announcer implements AutoCloseable {
         return;
       }
       Entry entry = entries.computeIfAbsent(vip, Entry::new);
-      entry.notifyPending = true;
+      entry.acquisitions++;
       startBurstLocked(entry);
       reschedulePumpLocked();
     }
@@ -176,7 +151,7 @@ public final class Announcer implements AutoCloseable {
     synchronized (lock) {
       Entry entry = entries.remove(vip);
       if (entry != null) {
-        unqueueLocked(entry);
+        queue.remove(entry);
         reschedulePumpLocked();
       }
     }
@@ -211,8 +186,8 @@ public final class Announcer implements AutoCloseable {
       if (refreshTurnedOn && state != State.CLOSED) {
         long now = nanoClock.getAsLong();
         for (Entry entry : entries.values()) {
-          if (entry.slot == Slot.NONE) {
-            enqueueAtLocked(entry, now + newSettings.refreshInterval().toNanos());
+          if (!queue.isQueued(entry)) {
+            queue.addAt(entry, now + newSettings.refreshInterval().toNanos());
           }
         }
         reschedulePumpLocked();
@@ -261,8 +236,7 @@ public final class Announcer implements AutoCloseable {
       }
       state = State.CLOSED;
       entries.clear();
-      firsts.clear();
-      timed.clear();
+      queue.clear();
       cancelPumpLocked();
     }
   }
@@ -291,16 +265,19 @@ public final class Announcer implements AutoCloseable {
   private void drainLocked(List<FirstSend> firstSends) {
     while (true) {
       long now = nanoClock.getAsLong();
-      Entry entry = nextDueLocked(now);
+      Entry entry = queue.peekDue(now);
       if (entry == null || (!silenced && !pacer.mayProceed(now))) {
         return;
       }
-      unqueueLocked(entry);
+      queue.remove(entry);
       if (!ownedLocked(entry)) {
-        entries.remove(entry.vip);
+        entries.remove(entry.vip, entry);
         log.info("op=announce-drop interface={} vip={} reason=not-owned",
             interfaceName, entry.vip.getHostAddress());
         continue;
+      }
+      if (entries.get(entry.vip) != entry) {
+        continue; // stopped from inside stillOwned
       }
       if (silenced || (entry.burstLeft == 0 && !settings.refreshEnabled())) {
         entry.burstLeft = 0; // dropped, or a refresh that was turned off meanwhile
@@ -308,28 +285,22 @@ public final class Announcer implements AutoCloseable {
         continue;
       }
       pacer.consume(now);
-      if (sendLocked(entry) && entry.notifyPending) {
-        entry.notifyPending = false;
+      long acquisition = entry.acquisitions;
+      if (sendLocked(entry) && entry.notified != acquisition) {
+        entry.notified = acquisition;
         firstSends.add(new FirstSend(entry.vip, nanoClock.getAsLong()));
+      }
+      if (entries.get(entry.vip) != entry || queue.isQueued(entry)) {
+        continue; // stopped or announced again from inside the sink: that call decided
       }
       if (entry.burstLeft > 1) {
         entry.burstLeft--;
-        enqueueAtLocked(entry, now + settings.interval().toNanos());
+        queue.addAt(entry, now + settings.interval().toNanos());
       } else {
         entry.burstLeft = 0;
         scheduleRefreshLocked(entry, now);
       }
     }
-  }
-
-  private Entry nextDueLocked(long now) {
-    if (!firsts.isEmpty()) {
-      return firsts.iterator().next();
-    }
-    if (!timed.isEmpty() && timed.first().due - now <= 0) {
-      return timed.first();
-    }
-    return null;
   }
 
   private boolean ownedLocked(Entry entry) {
@@ -352,9 +323,9 @@ public final class Announcer implements AutoCloseable {
       sent = false;
     }
     if (sent) {
-      sentCounters[entry.kind.ordinal()].increment();
+      sentCounters[Kind.of(entry.vip).ordinal()].increment();
     } else {
-      failedCounters[entry.kind.ordinal()].increment();
+      failedCounters[Kind.of(entry.vip).ordinal()].increment();
       log.debug("op=announce interface={} vip={} result=failed",
           interfaceName, entry.vip.getHostAddress());
     }
@@ -368,34 +339,15 @@ public final class Announcer implements AutoCloseable {
       return;
     }
     entry.burstLeft = settings.count();
-    unqueueLocked(entry);
-    firsts.add(entry);
-    entry.slot = Slot.FIRST;
+    queue.addFirst(entry);
   }
 
   private void scheduleRefreshLocked(Entry entry, long now) {
     if (settings.refreshEnabled()) {
-      enqueueAtLocked(entry, now + settings.refreshInterval().toNanos());
+      queue.addAt(entry, now + settings.refreshInterval().toNanos());
     } else {
-      unqueueLocked(entry);
+      queue.remove(entry);
     }
-  }
-
-  private void enqueueAtLocked(Entry entry, long due) {
-    unqueueLocked(entry);
-    entry.due = due;
-    entry.order = nextOrder++;
-    timed.add(entry);
-    entry.slot = Slot.TIMED;
-  }
-
-  private void unqueueLocked(Entry entry) {
-    if (entry.slot == Slot.FIRST) {
-      firsts.remove(entry);
-    } else if (entry.slot == Slot.TIMED) {
-      timed.remove(entry);
-    }
-    entry.slot = Slot.NONE;
   }
 
   /** Makes the pump run when the next frame may leave, or not at all if nothing is queued. */
@@ -403,16 +355,12 @@ public final class Announcer implements AutoCloseable {
     if (state != State.STARTED) {
       return;
     }
-    long now = nanoClock.getAsLong();
-    long at;
-    if (!firsts.isEmpty()) {
-      at = now;
-    } else if (!timed.isEmpty()) {
-      at = timed.first().due;
-    } else {
+    if (queue.isEmpty()) {
       cancelPumpLocked();
       return;
     }
+    long now = nanoClock.getAsLong();
+    long at = queue.nextDueTime(now);
     if (!silenced && !pacer.mayProceed(at)) {
       at = pacer.nextAllowed();
     }
@@ -426,7 +374,8 @@ public final class Announcer implements AutoCloseable {
           () -> pump(generation), Math.max(0, at - now), TimeUnit.NANOSECONDS);
       pumpAt = at;
     } catch (RejectedExecutionException e) {
-      log.warn("op=announce interface={} error=scheduler-rejected ({})", interfaceName, e.toString());
+      log.warn("op=announce interface={} error=scheduler-rejected cause={}",
+          interfaceName, e.toString());
     }
   }
 

@@ -87,6 +87,17 @@ class AnnouncerTest {
   }
 
   @Test
+  void stopFromInsideTheSinkLeavesNothingBehind() {
+    AnnounceHarness h = AnnounceHarness.started(SETTINGS);
+    h.announcer.announce(V4);
+    h.onSend = vip -> h.announcer.stop(vip);
+    h.advance(Duration.ofMinutes(2));
+    assertThat(h.millisOf(V4)).containsExactly(0L);
+    assertThat(h.announcer.announced()).isEmpty();
+    assertThat(h.scheduler.pendingTasks()).isZero();
+  }
+
+  @Test
   void ownershipLostDropsTheSchedule() {
     AnnounceHarness h = AnnounceHarness.started(SETTINGS);
     h.announcer.announce(V4);
