@@ -66,6 +66,7 @@ class AnnouncerTest {
     h.advanceMillis(500);
     h.announcer.stop(b);
     h.announcer.stop(V4);
+    assertThat(h.scheduler.pendingTasks()).isZero();
     h.advance(Duration.ofMinutes(2));
     assertThat(h.millisOf(V4)).containsExactly(0L);
     assertThat(h.millisOf(b)).isEmpty();
