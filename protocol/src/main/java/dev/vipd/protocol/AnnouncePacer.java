@@ -6,9 +6,10 @@ package dev.vipd.protocol;
  *
  * <p>Why a bucket and not one frame per {@code 1/framesPerSecond}: the scheduler that wakes the
  * announcer (a Netty event loop, or a {@code ScheduledThreadPoolExecutor}) often wakes a little
- * late; with strict spacing every late wake-up is lost sending capacity, and at 2000 frames/s (one
- * frame per 0.5 ms) wake-ups 0.5 ms late halve the rate. The bucket holds about 10 ms of frames ({@code
- * framesPerSecond / 100}, at least one) and lets the announcer catch up after a late wake-up.
+ * late; with strict spacing every late wake-up is lost sending capacity, and at 2000 frames/s
+ * (one frame per 0.5 ms) wake-ups 0.5 ms late halve the rate. The bucket holds about 10 ms of
+ * frames ({@code framesPerSecond / 100}, at least one) and lets the announcer catch up after a
+ * late wake-up; 20 back-to-back frames at the default rate are nothing a switch notices.
  *
  * <p>Why the refill is {@code framesPerSecond - burst + 1} per second and not {@code
  * framesPerSecond}: a full bucket plus a full second of refill would let {@code framesPerSecond +

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
+/** Validation messages and the documented defaults. */
 class AnnounceSettingsTest {
   private static final Duration MS_500 = Duration.ofMillis(500);
   private static final Duration S_30 = Duration.ofSeconds(30);
