@@ -12,7 +12,7 @@ import jnr.ffi.Pointer;
  * say what failed and what to do. Nothing here runs per frame.
  */
 final class NativeSockets {
-  private static final LibC LIBC = LibC.INSTANCE;
+  private static final LibC.Api LIBC = LibC.INSTANCE;
 
   private static final int SOCKADDR_LL_SIZE = 20;
   private static final int SOCK_FILTER_SIZE = 8;

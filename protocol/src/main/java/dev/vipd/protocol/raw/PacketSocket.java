@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PacketSocket implements L2Socket {
   private static final Logger log = LoggerFactory.getLogger(PacketSocket.class);
-  private static final LibC LIBC = LibC.INSTANCE;
+  private static final LibC.Api LIBC = LibC.INSTANCE;
 
   /** Ethernet header plus one VLAN tag: what a frame may carry beyond the MTU. */
   private static final int HEADROOM = 14 + 4;
