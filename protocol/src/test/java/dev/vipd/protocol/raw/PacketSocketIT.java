@@ -170,6 +170,28 @@ class PacketSocketIT {
   }
 
   @Test
+  void framesLargerThanTheBufferAreCountedAsOversize() throws Exception {
+    Recorder seen = new Recorder();
+    PacketSocket a = open(lab.a, EtherKind.ARP, seen); // buffer sized for MTU 1500
+    a.setFilter(BpfFilters.arp(new int[] {ipv4(50)}));
+    PacketSocket b = open(lab.b, EtherKind.ARP, frame -> { });
+    byte[] jumbo = java.util.Arrays.copyOf(arp(1, ipv4(2), ipv4(50)), 3000);
+    try {
+      VethLab.ip("-n", lab.a, "link", "set", IFACE, "mtu", "4000");
+      VethLab.ip("-n", lab.b, "link", "set", IFACE, "mtu", "4000");
+      assertThat(b.send(Unpooled.wrappedBuffer(jumbo))).isTrue();
+      assertThat(b.send(Unpooled.wrappedBuffer(arp(1, ipv4(2), ipv4(50))))).isTrue();
+
+      await().atMost(WAIT).until(() -> seen.count.get() == 1);
+      assertThat(seen.frames.get(0)).hasSize(42);
+      assertThat(dropMeters().tag("reason", "oversize").counter().count()).isEqualTo(1);
+    } finally {
+      VethLab.ip("-n", lab.a, "link", "set", IFACE, "mtu", "1500");
+      VethLab.ip("-n", lab.b, "link", "set", IFACE, "mtu", "1500");
+    }
+  }
+
+  @Test
   void missingInterfaceIsReportedByName() {
     assertThatThrownBy(() -> open(lab.a, EtherKind.ARP, frame -> { }, "nope0"))
         .isInstanceOf(IllegalArgumentException.class)
