@@ -192,6 +192,62 @@ class PacketSocketIT {
   }
 
   @Test
+  void sendAndReceivePathsDoNotAllocatePerFrame() throws Exception {
+    Recorder seen = new Recorder();
+    seen.keep = false; // count only: the handler itself allocates nothing
+    PacketSocket a = open(lab.a, EtherKind.ARP, seen);
+    a.setFilter(BpfFilters.arp(new int[] {ipv4(70)}));
+    PacketSocket b = open(lab.b, EtherKind.ARP, frame -> { });
+    ByteBuf direct = Unpooled.directBuffer(64).writeBytes(arp(1, ipv4(2), ipv4(70)));
+    ByteBuf heap = Unpooled.buffer(64).writeBytes(arp(1, ipv4(2), ipv4(70)));
+    try {
+      int n = 20_000;
+      sendPaced(b, direct, heap, n, seen); // warm up the JIT and the thread-local buffer
+
+      long loopBefore = loop.submit(PacketSocketIT::allocatedByThisThread).get();
+      long before = allocatedByThisThread();
+      sendPaced(b, direct, heap, n, seen);
+      long sendBytes = allocatedByThisThread() - before;
+      long loopBytes = loop.submit(PacketSocketIT::allocatedByThisThread).get() - loopBefore;
+
+      // Generous: a few KB of one-off noise, far below one object per frame (>= 16 B each).
+      assertThat(seen.count.get()).isEqualTo(2 * n);
+      assertThat(sendBytes).isLessThan(n);
+      assertThat(loopBytes).isLessThan(n);
+    } finally {
+      direct.release();
+      heap.release();
+    }
+  }
+
+  /** Sends in batches small enough for the receive buffer, waiting (allocation-free) for each. */
+  private static void sendPaced(
+      PacketSocket socket, ByteBuf direct, ByteBuf heap, int n, Recorder seen)
+      throws InterruptedException {
+    int batch = 50;
+    for (int sent = 0; sent < n; sent += batch) {
+      int expected = seen.count.get() + batch;
+      for (int i = 0; i < batch / 2; i++) {
+        if (!socket.send(direct) || !socket.send(heap)) {
+          throw new AssertionError("send failed after " + sent + " frames");
+        }
+      }
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (seen.count.get() < expected) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("frames not received after " + sent + " frames");
+        }
+        Thread.sleep(0, 100_000);
+      }
+    }
+  }
+
+  private static long allocatedByThisThread() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+        .getThreadMXBean()).getThreadAllocatedBytes(Thread.currentThread().getId());
+  }
+
+  @Test
   void missingInterfaceIsReportedByName() {
     assertThatThrownBy(() -> open(lab.a, EtherKind.ARP, frame -> { }, "nope0"))
         .isInstanceOf(IllegalArgumentException.class)
