@@ -68,7 +68,7 @@ public final class PacketSocket implements L2Socket {
   static final long LOG_PERIOD_SECONDS = 10;
 
   private static final ThreadLocal<SendBuffer> SEND_BUFFERS =
-      ThreadLocal.withInitial(SendBuffer::new);
+      ThreadLocal.withInitial(() -> new SendBuffer(2048));
 
   private final String interfaceName;
   private final int interfaceIndex;
@@ -443,24 +443,6 @@ public final class PacketSocket implements L2Socket {
     @Override
     public void close() {
       PacketSocket.this.close();
-    }
-  }
-
-  /** A thread's direct buffer for sending frames that have no native address of their own. */
-  private static final class SendBuffer {
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
-    private long address = NativeSockets.address(buffer);
-
-    /** Copies the readable bytes of {@code frame} and returns their native address. */
-    long copy(ByteBuf frame) {
-      int length = frame.readableBytes();
-      if (length > buffer.capacity()) {
-        buffer = ByteBuffer.allocateDirect(length);
-        address = NativeSockets.address(buffer);
-      }
-      buffer.clear().limit(length);
-      frame.getBytes(frame.readerIndex(), buffer);
-      return address;
     }
   }
 }
