@@ -372,7 +372,7 @@ public final class PacketSocket implements L2Socket {
             return; // a pending socket error is reported once; epoll calls again if readable
           }
         } else if (n > receiveCapacity) {
-          receiveFailed(n);
+          oversize(n);
         } else {
           receiveBuf.setIndex(0, (int) n);
           deliver();
@@ -408,7 +408,7 @@ public final class PacketSocket implements L2Socket {
     }
   }
 
-  private void receiveFailed(long oversizeLength) {
+  private void oversize(long oversizeLength) {
     meters.oversize.increment();
     long suppressed = receiveLog.tryAcquire();
     if (suppressed >= 0) {

@@ -45,7 +45,7 @@ class PacketSocketIT {
     lab = VethLab.create("ps");
     // One thread: every socket of this class shares the loop, as on a real host.
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    loop = (IoEventLoop) group.next();
+    loop = group.next();
   }
 
   @AfterAll

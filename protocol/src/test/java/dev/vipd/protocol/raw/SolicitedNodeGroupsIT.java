@@ -65,7 +65,7 @@ class SolicitedNodeGroupsIT {
   @Test
   void joinMakesTheKernelSendAnMldReport() throws Exception {
     Recorder seenInB = new Recorder();
-    IoEventLoop loop = (IoEventLoop) group.next();
+    IoEventLoop loop = group.next();
     try (PacketSocket b = Netns.call(lab.b, () -> PacketSocket.open(
             loop, IFACE, EtherKind.IPV6, seenInB, new SimpleMeterRegistry()));
         SolicitedNodeGroups groups = Netns.call(lab.a, () -> SolicitedNodeGroups.open(IFACE))) {
