@@ -155,10 +155,13 @@ public final class BeaconService implements AutoCloseable {
   }
 
   /** The bound address (with the chosen port when bound to port 0). */
-  public InetSocketAddress localAddress() {
+  public synchronized InetSocketAddress localAddress() {
+    if (channel == null || !channel.isOpen()) {
+      throw new IllegalStateException("beacon service is " + state + ": no local address");
+    }
     try {
       return (InetSocketAddress) channel.getLocalAddress();
-    } catch (IOException | NullPointerException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("beacon service is " + state + ": no local address", e);
     }
   }
