@@ -1,5 +1,6 @@
 package dev.vipd.protocol.raw;
 
+import dev.vipd.protocol.GroupMembership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
@@ -26,7 +27,7 @@ import jnr.ffi.Pointer;
  * socket option memory: the kernel refuses more groups than {@code net.core.optmem_max} allows on
  * one socket (a few hundred with the defaults), and {@link #join} then fails. Thread-safe.
  */
-public final class SolicitedNodeGroups implements AutoCloseable {
+public final class SolicitedNodeGroups implements GroupMembership {
   private static final LibC.Api LIBC = LibC.INSTANCE;
   private static final int IPV6_MREQ_SIZE = 20;
 
