@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
@@ -128,8 +129,7 @@ public final class Responder {
     // RFC 5227 2.4: any ARP packet whose sender is one of our addresses but not our MAC is a
     // conflict, whatever its opcode (a reply, a gratuitous request, or a request it sends itself).
     if (senderMac != ourMac && set.containsIpv4(senderIp)) {
-      conflicts.conflict(InetAddresses.ipv4(senderIp), senderMac);
-      return Verdict.CONFLICT;
+      return conflict(InetAddresses.ipv4(senderIp), senderMac);
     }
     int targetIp = ArpFrames.targetIp(frame);
     if (ArpFrames.operation(frame) != REQUEST || targetIp == senderIp) {
@@ -169,8 +169,7 @@ public final class Responder {
       if (claimant == ourMac) {
         return Verdict.NOT_A_REQUEST;
       }
-      conflicts.conflict(InetAddresses.ipv6(targetHi, targetLo), claimant);
-      return Verdict.CONFLICT;
+      return conflict(InetAddresses.ipv6(targetHi, targetLo), claimant);
     }
     if (socket == null || !mayAnswer()) {
       return Verdict.SILENCED;
@@ -192,6 +191,20 @@ public final class Responder {
           NdpFrames.FLAG_SOLICITED | NdpFrames.FLAG_OVERRIDE);
     }
     return socket.send(out) ? Verdict.ANSWERED : Verdict.SEND_FAILED;
+  }
+
+  /**
+   * Counts {@code vipd_address_conflicts_total{vip}} and tells the listener. Not the hot path:
+   * a conflict is rare, so the counter lookup may allocate.
+   */
+  private Verdict conflict(InetAddress vip, long otherMac) {
+    Counter.builder("vipd.address.conflicts")
+        .description("ARP or NDP frames from another MAC claiming an owned address")
+        .tag("vip", InetAddresses.format(vip))
+        .register(registry)
+        .increment();
+    conflicts.conflict(vip, otherMac);
+    return Verdict.CONFLICT;
   }
 
   private Verdict malformed(FrameError error) {

@@ -85,6 +85,8 @@ class ResponderTest {
     assertThat(responder.handleArp(garp)).isEqualTo(Verdict.CONFLICT);
     assertThat(arp.sent).isEmpty();
     assertThat(conflicts).containsExactly("198.51.100.100@20000000002");
+    assertThat(registry.get("vipd.address.conflicts").tag("vip", "198.51.100.100").counter()
+        .count()).isEqualTo(1);
   }
 
   @Test
@@ -195,6 +197,8 @@ class ResponderTest {
         InetAddresses.low(VIP6));
     assertThat(responder.handleNdp(na)).isEqualTo(Verdict.CONFLICT);
     assertThat(conflicts).containsExactly("2001:db8:0:0:0:0:0:100@20000000002");
+    assertThat(registry.get("vipd.address.conflicts").tag("vip", "2001:db8::100")
+        .counter().count()).isEqualTo(1);
     assertThat(count("vipd.ndp.solicitations", Verdict.CONFLICT)).isEqualTo(1);
   }
 
