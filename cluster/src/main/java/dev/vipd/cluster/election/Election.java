@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,10 +61,7 @@ public final class Election {
     Objects.requireNonNull(input, "input");
     List<Pool> pools = new ArrayList<>(input.pools());
     pools.sort(Comparator.comparing(Pool::name));
-    List<Seat[]> seats = new ArrayList<>(pools.size());
-    for (Pool pool : pools) {
-      seats.add(seats(pool, input.current()));
-    }
+    List<Seat[]> seats = seats(pools, input.current());
     if (!hasQuorum(input)) {
       return releaseAll(pools, seats);
     }
@@ -94,13 +91,26 @@ public final class Election {
     return counted >= policy.majority();
   }
 
-  private static Seat[] seats(Pool pool, Map<InetAddress, Ownership> current) {
-    Seat[] seats = new Seat[pool.addresses().size()];
-    for (int i = 0; i < seats.length; i++) {
-      InetAddress vip = pool.addresses().get(i);
-      seats[i] = new Seat(vip, current.get(vip));
+  /** The VIPs of each pool in address order, each with its current owner if it has one. */
+  private static List<Seat[]> seats(List<Pool> pools, Map<InetAddress, Ownership> current) {
+    List<Seat[]> seats = new ArrayList<>(pools.size());
+    Map<AddressKey, Seat> byAddress = new HashMap<>();
+    for (Pool pool : pools) {
+      Seat[] ofPool = new Seat[pool.addresses().size()];
+      for (int i = 0; i < ofPool.length; i++) {
+        ofPool[i] = new Seat(pool.addresses().get(i));
+        byAddress.put(AddressKey.of(ofPool[i].bytes), ofPool[i]);
+      }
+      Arrays.sort(ofPool, ADDRESS_ORDER);
+      seats.add(ofPool);
     }
-    Arrays.sort(seats, ADDRESS_ORDER);
+    // One pass over current rather than a lookup per VIP in a map keyed by InetAddress.
+    for (Map.Entry<InetAddress, Ownership> entry : current.entrySet()) {
+      Seat seat = byAddress.get(AddressKey.of(entry.getKey()));
+      if (seat != null) {
+        seat.previous = entry.getValue();
+      }
+    }
     return seats;
   }
 
@@ -209,14 +219,16 @@ public final class Election {
   }
 
   private static ElectionResult result(List<Pool> pools, List<Seat[]> seats, View view) {
-    Map<InetAddress, Ownership> owners = new LinkedHashMap<>();
+    List<InetAddress> owned = new ArrayList<>();
+    List<Ownership> owners = new ArrayList<>();
     List<Change> changes = new ArrayList<>();
     for (int p = 0; p < pools.size(); p++) {
       for (Seat seat : seats.get(p)) {
         String from = seat.previous == null ? null : seat.previous.node();
         String to = seat.owner < 0 ? null : view.names[seat.owner];
         if (to != null) {
-          owners.put(seat.vip, new Ownership(to, seat.epoch));
+          owned.add(seat.vip);
+          owners.add(new Ownership(to, seat.epoch));
         }
         if (!Objects.equals(from, to)) {
           long epoch = to != null ? seat.epoch : seat.previous.epoch();
@@ -224,22 +236,21 @@ public final class Election {
         }
       }
     }
-    return new ElectionResult(owners, true, changes);
+    return new ElectionResult(VipMap.of(owned, owners), true, changes);
   }
 
   /** One VIP during an election. */
   private static final class Seat {
     final InetAddress vip;
     final byte[] bytes;
-    final Ownership previous;
+    Ownership previous;
     int owner = -1;
     long epoch;
     Reason reason;
 
-    Seat(InetAddress vip, Ownership previous) {
+    Seat(InetAddress vip) {
       this.vip = vip;
       this.bytes = vip.getAddress();
-      this.previous = previous;
     }
   }
 }

@@ -33,7 +33,7 @@ public record ElectionInput(
   public ElectionInput {
     nodes = List.copyOf(Objects.requireNonNull(nodes, "nodes"));
     pools = List.copyOf(Objects.requireNonNull(pools, "pools"));
-    current = Map.copyOf(Objects.requireNonNull(current, "current"));
+    current = VipMap.copyOf(Objects.requireNonNull(current, "current"));
     leaving = Set.copyOf(Objects.requireNonNull(leaving, "leaving"));
     Objects.requireNonNull(policy, "policy");
     if (nowMillis < 0) {
@@ -46,13 +46,13 @@ public record ElectionInput(
       }
     }
     Map<String, Pool> poolsByName = new HashMap<>();
-    Map<InetAddress, String> poolOfVip = new HashMap<>();
+    Map<AddressKey, String> poolOfVip = new HashMap<>();
     for (Pool pool : pools) {
       if (poolsByName.putIfAbsent(pool.name(), pool) != null) {
         throw new IllegalArgumentException("duplicate pool name: " + pool.name());
       }
       for (InetAddress vip : pool.addresses()) {
-        String other = poolOfVip.putIfAbsent(vip, pool.name());
+        String other = poolOfVip.putIfAbsent(AddressKey.of(vip), pool.name());
         if (other != null) {
           // Sorted so that the message does not depend on the order of the pools.
           throw new IllegalArgumentException(

@@ -1,8 +1,6 @@
 package dev.vipd.cluster.election;
 
 import java.net.InetAddress;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +17,7 @@ public record ElectionResult(
     Map<InetAddress, Ownership> owners, boolean quorum, List<Change> changes) {
 
   public ElectionResult {
-    Objects.requireNonNull(owners, "owners");
-    owners = Collections.unmodifiableMap(new LinkedHashMap<>(owners));
+    owners = VipMap.copyOf(Objects.requireNonNull(owners, "owners"));
     changes = List.copyOf(Objects.requireNonNull(changes, "changes"));
   }
 }

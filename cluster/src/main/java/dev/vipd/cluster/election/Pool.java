@@ -40,9 +40,9 @@ public record Pool(
       throw new IllegalArgumentException(
           "invalid preempt-delay of pool " + name + ": " + preemptDelay + " (expected: >= 0)");
     }
-    Set<InetAddress> seen = new HashSet<>();
+    Set<AddressKey> seen = new HashSet<>();
     for (InetAddress address : addresses) {
-      if (!seen.add(address)) {
+      if (!seen.add(AddressKey.of(address))) {
         throw new IllegalArgumentException(
             "duplicate address in pool " + name + ": " + address.getHostAddress());
       }

@@ -45,7 +45,7 @@ final class Rendezvous {
   }
 
   /** MurmurHash3's 64-bit finalizer: a bijection with full avalanche. */
-  private static long fmix64(long k) {
+  static long fmix64(long k) {
     k ^= k >>> 33;
     k *= 0xff51afd7ed558ccdL;
     k ^= k >>> 33;
