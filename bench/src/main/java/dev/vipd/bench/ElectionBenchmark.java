@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,15 +23,20 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * One full election of 10,000 VIPs (10 pools of 1,000 addresses in 2001:db8::/32) over 100
- * members, the size the election must handle well under 10 ms:
+ * One full election of 10,000 VIPs (10 pools of 1,000 addresses in 2001:db8::/32) over 100 members,
+ * the size the election must handle well under 10 ms:
  *
  * <ul>
  *   <li>{@code fromEmptyState}: nobody owns anything yet (cluster start), every VIP is placed;
- *   <li>{@code afterMemberLoss}: the balanced state minus one member that owned 100 VIPs, which
- *       are placed again while 9,900 stay;
+ *   <li>{@code afterMemberLoss}: the balanced state minus one member that owned 100 VIPs, which are
+ *       placed again while 9,900 stay;
  *   <li>{@code steadyState}: the balanced state re-elected with nothing changed (what every
  *       membership event that moves nothing costs): the reference the other two are read against.
  * </ul>
@@ -41,8 +47,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * ./mvnw -B -q -o -pl cluster,bench -am package dependency:build-classpath \
  *     -Dmdep.outputFile=target/classpath.txt -DskipTests
  * java -cp bench/target/classes:$(cat bench/target/classpath.txt) \
- *     org.openjdk.jmh.Main ElectionBenchmark -wi 2 -i 3 -f 1
+ *     dev.vipd.bench.ElectionBenchmark -wi 2 -i 3 -f 1
  * </pre>
+ *
+ * <p>{@link #main} takes JMH's usual options, runs the three cases and prints each one's ratio to
+ * {@code steadyState}. ({@code dependency:build-classpath} needs the network once, to fetch the
+ * plugin; {@code -o} works afterwards.)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -99,6 +109,26 @@ public class ElectionBenchmark {
   @Benchmark
   public ElectionResult steadyState() {
     return Election.elect(steady);
+  }
+
+  /** Runs the benchmark with JMH's command-line options and prints ratios to the steady state. */
+  public static void main(String[] args) throws Exception {
+    Options options =
+        new OptionsBuilder()
+            .parent(new CommandLineOptions(args))
+            .include(ElectionBenchmark.class.getName())
+            .build();
+    Map<String, Double> scores = new TreeMap<>();
+    for (RunResult result : new Runner(options).run()) {
+      String name = result.getParams().getBenchmark();
+      scores.put(name.substring(name.lastIndexOf('.') + 1), result.getPrimaryResult().getScore());
+    }
+    Double steady = scores.get("steadyState");
+    scores.forEach(
+        (name, score) ->
+            System.out.printf(
+                "%-16s %8.3f ms/op  %5.2fx steadyState%n",
+                name, score, steady == null ? Double.NaN : score / steady));
   }
 
   /** {@code 2001:db8:0:<pool>::<index>}, built from bytes so that no name lookup can happen. */

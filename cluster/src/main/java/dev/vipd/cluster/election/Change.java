@@ -22,7 +22,12 @@ public record Change(
     Objects.requireNonNull(reason, "reason");
     if (Objects.equals(from, to)) {
       throw new IllegalArgumentException(
-          "invalid change of " + vip.getHostAddress() + ": " + from + " -> " + to
+          "invalid change of "
+              + vip.getHostAddress()
+              + ": "
+              + from
+              + " -> "
+              + to
               + " (expected: different owners)");
     }
     if (epoch < 1) {

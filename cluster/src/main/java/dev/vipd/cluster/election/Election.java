@@ -45,9 +45,9 @@ import java.util.Objects;
  * its last epoch survives only in its {@link Change} and in whatever {@code current} the caller
  * keeps; epochs restart at 1 if the caller forgets them (the ownership writer should keep the last
  * ownership of a released VIP in {@code current}, where an absent or ineligible owner is simply
- * replaced with the next epoch). The election trusts its input: two nodes with different
- * snapshots (a membership event seen by one but not yet by the other) compute different owners
- * until their views converge; the epochs settle which announcement is the latest.
+ * replaced with the next epoch). The election trusts its input: two nodes with different snapshots
+ * (a membership event seen by one but not yet by the other) compute different owners until their
+ * views converge; the epochs settle which announcement is the latest.
  */
 public final class Election {
   private static final Comparator<Seat> ADDRESS_ORDER =

@@ -56,7 +56,9 @@ public record ElectionInput(
         if (other != null) {
           // Sorted so that the message does not depend on the order of the pools.
           throw new IllegalArgumentException(
-              "VIP " + vip.getHostAddress() + " is in more than one pool: "
+              "VIP "
+                  + vip.getHostAddress()
+                  + " is in more than one pool: "
                   + new TreeSet<>(List.of(other, pool.name())));
         }
       }
@@ -66,6 +68,7 @@ public record ElectionInput(
   /** An input with nobody leaving, under {@link Quorum#NONE}. */
   public static ElectionInput of(
       List<Node> nodes, List<Pool> pools, Map<InetAddress, Ownership> current, long nowMillis) {
-    return new ElectionInput(nodes, pools, current, Set.of(), new Policy(Quorum.NONE, 1), nowMillis);
+    return new ElectionInput(
+        nodes, pools, current, Set.of(), new Policy(Quorum.NONE, 1), nowMillis);
   }
 }

@@ -40,7 +40,10 @@ final class LoadQueue {
     return levels.isEmpty();
   }
 
-  /** Picks the node for a VIP with rendezvous key {@code vipKey}, charges it, returns it (-1 if none). */
+  /**
+   * Picks the node for a VIP with rendezvous key {@code vipKey}, charges it, returns it (-1 if
+   * none).
+   */
   int take(long vipKey) {
     Map.Entry<Long, Bucket> lowest = levels.firstEntry();
     if (lowest == null) {
@@ -52,8 +55,7 @@ final class LoadQueue {
     for (int i = 1; i < tied.size; i++) {
       int node = tied.nodes[i];
       long weight = Rendezvous.weight(nodeKeys[node], vipKey);
-      if (weight > bestWeight
-          || (weight == bestWeight && names[node].compareTo(names[best]) < 0)) {
+      if (weight > bestWeight || (weight == bestWeight && names[node].compareTo(names[best]) < 0)) {
         best = node;
         bestWeight = weight;
       }

@@ -9,8 +9,8 @@ import java.util.Set;
  *
  * @param name the stable node name ({@code vipd.node.name}), never the Hazelcast member UUID
  * @param labels the node's labels, matched against pools' node selectors
- * @param verified whether the member's identity signature checked out; unverified members never
- *     own VIPs and never count toward quorum
+ * @param verified whether the member's identity signature checked out; unverified members never own
+ *     VIPs and never count toward quorum
  * @param suspected whether the liveness beacons marked the member suspect
  * @param drained whether an operator drained the node
  * @param unhealthyPools names of the pools whose health checks fail on this node
@@ -38,7 +38,10 @@ public record Node(
     linkDownPools = Set.copyOf(Objects.requireNonNull(linkDownPools, "linkDownPools"));
     if (eligibleSinceMillis < 0) {
       throw new IllegalArgumentException(
-          "invalid eligible-since-millis of node " + name + ": " + eligibleSinceMillis
+          "invalid eligible-since-millis of node "
+              + name
+              + ": "
+              + eligibleSinceMillis
               + " (expected: >= 0)");
     }
   }

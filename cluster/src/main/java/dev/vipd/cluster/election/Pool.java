@@ -49,7 +49,10 @@ public record Pool(
     }
     if (new HashSet<>(preferredNodes).size() != preferredNodes.size()) {
       throw new IllegalArgumentException(
-          "invalid preferred-nodes of pool " + name + ": " + preferredNodes
+          "invalid preferred-nodes of pool "
+              + name
+              + ": "
+              + preferredNodes
               + " (expected: no duplicates)");
     }
   }

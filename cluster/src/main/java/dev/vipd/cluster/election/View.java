@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The members of one election indexed by name order, with their eligibility per pool. Node
- * indexes follow name order so that nothing depends on the order the caller listed them in.
+ * The members of one election indexed by name order, with their eligibility per pool. Node indexes
+ * follow name order so that nothing depends on the order the caller listed them in.
  */
 final class View {
   final Node[] nodes;

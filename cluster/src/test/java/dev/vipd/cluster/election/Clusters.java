@@ -18,12 +18,13 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 /**
- * Random clusters for the election properties: 1-12 nodes with random labels, health and flags,
- * 1-4 pools with random selectors and preferences, 1-40 VIPs, random current owners (some of them
- * nodes that are gone), a few leaving nodes, and either quorum policy.
+ * Random clusters for the election properties: 1-12 nodes with random labels, health and flags, 1-4
+ * pools with random selectors and preferences, 1-40 VIPs, random current owners (some of them nodes
+ * that are gone), a few leaving nodes, and either quorum policy.
  */
 final class Clusters {
   static final List<String> POOL_NAMES = List.of("api", "db", "mail", "web");
+
   /** Names of owners that are not in any view, and of a preferred node that may join later. */
   static final List<String> ABSENT = List.of("gone1", "gone2", "ghost");
 
@@ -45,7 +46,8 @@ final class Clusters {
             Arbitraries.integers().between(1, 40).list().ofSize(4))
         .as(
             (n, p, sizes) -> {
-              List<Node> nodes = IntStream.range(0, n).mapToObj(i -> Node.healthy("n" + i)).toList();
+              List<Node> nodes =
+                  IntStream.range(0, n).mapToObj(i -> Node.healthy("n" + i)).toList();
               List<Pool> pools = new ArrayList<>();
               int next = 0;
               for (int j = 0; j < p; j++) {
@@ -100,7 +102,8 @@ final class Clusters {
     Arbitrary<Policy> policy =
         Arbitraries.frequencyOf(
             Tuple.of(3, Arbitraries.just(new Policy(Quorum.NONE, 1))),
-            Tuple.of(1, Arbitraries.integers().between(1, 12).map(s -> new Policy(Quorum.MAJORITY, s))));
+            Tuple.of(
+                1, Arbitraries.integers().between(1, 12).map(s -> new Policy(Quorum.MAJORITY, s))));
     return Combinators.combine(
             nodes,
             Arbitraries.integers().between(0, poolCount - 1).list().ofSize(vipCount),

@@ -20,8 +20,7 @@ class ElectionInputTest {
   void vipInTwoPoolsIsRefusedNamingTheAddress() {
     List<Pool> pools =
         List.of(
-            Pool.of("web", ips("198.51.100.1", "2001:db8::7")),
-            Pool.of("api", ips("2001:db8::7")));
+            Pool.of("web", ips("198.51.100.1", "2001:db8::7")), Pool.of("api", ips("2001:db8::7")));
 
     assertThatThrownBy(() -> ElectionInput.of(List.of(healthy("h1")), pools, Map.of(), 0))
         .isInstanceOf(IllegalArgumentException.class)
@@ -38,7 +37,10 @@ class ElectionInputTest {
     assertThatThrownBy(
             () ->
                 ElectionInput.of(
-                    List.of(), List.of(Pool.of("web", List.of()), Pool.of("web", List.of())), Map.of(), 0))
+                    List.of(),
+                    List.of(Pool.of("web", List.of()), Pool.of("web", List.of())),
+                    Map.of(),
+                    0))
         .hasMessage("duplicate pool name: web");
     assertThatThrownBy(
             () -> new Pool("web", List.of(), Map.of(), List.of("h1", "h1"), false, Duration.ZERO))
@@ -68,7 +70,13 @@ class ElectionInputTest {
   @Test
   void hugePreemptDelayMeansNeverRatherThanOverflow() {
     Pool web =
-        new Pool("web", ips("198.51.100.1"), Map.of(), List.of("h1"), true, Duration.ofDays(365L * 1_000_000_000));
+        new Pool(
+            "web",
+            ips("198.51.100.1"),
+            Map.of(),
+            List.of("h1"),
+            true,
+            Duration.ofDays(365L * 1_000_000_000));
 
     assertThat(web.preemptDelayMillis()).isEqualTo(Long.MAX_VALUE);
   }
@@ -86,7 +94,15 @@ class ElectionInputTest {
   void reasonTagsAreTheMetricLabelsOfTheDesign() {
     assertThat(Arrays.stream(Reason.values()).map(Reason::tag))
         .containsExactly(
-            "member-lost", "member-suspected", "health", "link-down", "drain", "leave",
-            "preempt", "placement", "conflict", "quorum-lost");
+            "member-lost",
+            "member-suspected",
+            "health",
+            "link-down",
+            "drain",
+            "leave",
+            "preempt",
+            "placement",
+            "conflict",
+            "quorum-lost");
   }
 }

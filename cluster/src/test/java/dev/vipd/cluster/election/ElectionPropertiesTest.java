@@ -44,8 +44,7 @@ class ElectionPropertiesTest {
 
     Set<InetAddress> configured = new HashSet<>();
     for (Pool pool : input.pools()) {
-      boolean anyEligible =
-          input.nodes().stream().anyMatch(n -> Clusters.eligible(input, n, pool));
+      boolean anyEligible = input.nodes().stream().anyMatch(n -> Clusters.eligible(input, n, pool));
       for (InetAddress vip : pool.addresses()) {
         configured.add(vip);
         assertThat(result.owners().containsKey(vip)).as("%s owned", vip).isEqualTo(anyEligible);
@@ -154,7 +153,8 @@ class ElectionPropertiesTest {
 
   @Property
   void vipsOfALostNodeSpreadOverTheSurvivors(
-      @ForAll("healthyFromEmpty") ElectionInput input, @ForAll @IntRange(max = 11) int victimIndex) {
+      @ForAll("healthyFromEmpty") ElectionInput input,
+      @ForAll @IntRange(max = 11) int victimIndex) {
     Assume.that(input.nodes().size() >= 2);
     ElectionResult before = Election.elect(input);
     String victim = input.nodes().get(victimIndex % input.nodes().size()).name();
@@ -189,8 +189,9 @@ class ElectionPropertiesTest {
         if (now != null) {
           long before = previous == null ? 0 : previous.epoch();
           assertThat(now.epoch()).as("epoch of %s", vip).isEqualTo(moved ? before + 1 : before);
-          assertThat(changes.getOrDefault(vip, null)).satisfiesAnyOf(
-              c -> assertThat(c).isNull(), c -> assertThat(c.epoch()).isEqualTo(now.epoch()));
+          assertThat(changes.getOrDefault(vip, null))
+              .satisfiesAnyOf(
+                  c -> assertThat(c).isNull(), c -> assertThat(c.epoch()).isEqualTo(now.epoch()));
         } else if (previous != null) {
           assertThat(changes.get(vip).epoch()).isEqualTo(previous.epoch());
         }
@@ -204,8 +205,7 @@ class ElectionPropertiesTest {
 
     long counted = input.nodes().stream().filter(n -> n.verified() && !n.suspected()).count();
     boolean expected =
-        input.policy().quorum() == Quorum.NONE
-            || counted >= input.policy().expectedSize() / 2 + 1;
+        input.policy().quorum() == Quorum.NONE || counted >= input.policy().expectedSize() / 2 + 1;
     assertThat(result.quorum()).isEqualTo(expected);
     if (!expected) {
       assertThat(result.owners()).isEmpty();
@@ -236,7 +236,10 @@ class ElectionPropertiesTest {
   }
 
   private static Pool poolOf(ElectionInput input, InetAddress vip) {
-    return input.pools().stream().filter(p -> p.addresses().contains(vip)).findFirst().orElseThrow();
+    return input.pools().stream()
+        .filter(p -> p.addresses().contains(vip))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String ownerName(ElectionResult result, InetAddress vip) {

@@ -52,7 +52,8 @@ class ElectionTest {
   @ParameterizedTest
   @MethodSource("ineligibleOwners")
   void vipLeavesAnIneligibleOwnerWithTheCause(Node owner, Reason reason) {
-    Pool web = new Pool("web", List.of(VIP), Map.of("rack", "r1"), List.of(), false, WEB.preemptDelay());
+    Pool web =
+        new Pool("web", List.of(VIP), Map.of("rack", "r1"), List.of(), false, WEB.preemptDelay());
     Node other = labelled("h2", Map.of("rack", "r1"));
     Map<InetAddress, Ownership> current = Map.of(VIP, new Ownership("h1", 4));
 
@@ -105,7 +106,8 @@ class ElectionTest {
     ElectionResult result = elect(List.of(drained("h1"), suspected("h2")), List.of(WEB), current);
 
     assertThat(result.owners()).isEmpty();
-    assertThat(result.changes()).containsExactly(new Change(VIP, "web", "h1", null, 6, Reason.DRAIN));
+    assertThat(result.changes())
+        .containsExactly(new Change(VIP, "web", "h1", null, 6, Reason.DRAIN));
   }
 
   @Test
@@ -221,6 +223,8 @@ class ElectionTest {
     assertThat(result.owners().keySet())
         .containsExactly(
             ip("203.0.113.9"), ip("198.51.100.3"), ip("198.51.100.20"), ip("2001:db8::1"));
-    assertThat(result.changes()).extracting(Change::vip).containsExactlyElementsOf(result.owners().keySet());
+    assertThat(result.changes())
+        .extracting(Change::vip)
+        .containsExactlyElementsOf(result.owners().keySet());
   }
 }

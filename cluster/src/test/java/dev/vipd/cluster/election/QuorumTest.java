@@ -21,8 +21,10 @@ class QuorumTest {
   private static final List<Pool> POOLS =
       List.of(Pool.of("web", List.of(WEB_VIP)), Pool.of("db", List.of(DB_VIP)));
 
-  private static ElectionInput majorityOf(int expected, List<Node> nodes, Map<InetAddress, Ownership> current) {
-    return new ElectionInput(nodes, POOLS, current, Set.of(), new Policy(Quorum.MAJORITY, expected), 0);
+  private static ElectionInput majorityOf(
+      int expected, List<Node> nodes, Map<InetAddress, Ownership> current) {
+    return new ElectionInput(
+        nodes, POOLS, current, Set.of(), new Policy(Quorum.MAJORITY, expected), 0);
   }
 
   @ParameterizedTest(name = "expected-size {0}: {1} members needed")
@@ -46,9 +48,12 @@ class QuorumTest {
   void withoutQuorumEveryCurrentVipIsReleased() {
     Map<InetAddress, Ownership> current =
         Map.of(
-            WEB_VIP, new Ownership("h1", 4),
-            DB_VIP, new Ownership("h9", 2),
-            ip("203.0.113.1"), new Ownership("h1", 1)); // no longer configured
+            WEB_VIP,
+            new Ownership("h1", 4),
+            DB_VIP,
+            new Ownership("h9", 2),
+            ip("203.0.113.1"),
+            new Ownership("h1", 1)); // no longer configured
     ElectionResult result = Election.elect(majorityOf(5, healthyNodes(2), current));
 
     assertThat(result.quorum()).isFalse();
@@ -63,7 +68,8 @@ class QuorumTest {
   @Test
   void quorumNoneOwnsEvenWithOneMemberOfMany() {
     ElectionInput input =
-        new ElectionInput(healthyNodes(1), POOLS, Map.of(), Set.of(), new Policy(Quorum.NONE, 9), 0);
+        new ElectionInput(
+            healthyNodes(1), POOLS, Map.of(), Set.of(), new Policy(Quorum.NONE, 9), 0);
 
     ElectionResult result = Election.elect(input);
 
@@ -78,11 +84,14 @@ class QuorumTest {
 
     ElectionResult result = Election.elect(majorityOf(3, healthyNodes(3).subList(1, 3), kept));
 
-    assertThat(result.owners()).containsEntry(WEB_VIP, new Ownership(result.owners().get(WEB_VIP).node(), 8));
+    assertThat(result.owners())
+        .containsEntry(WEB_VIP, new Ownership(result.owners().get(WEB_VIP).node(), 8));
     assertThat(result.owners().get(WEB_VIP).node()).isNotEqualTo("h1");
   }
 
   private static List<Node> healthyNodes(int count) {
-    return java.util.stream.IntStream.rangeClosed(1, count).mapToObj(i -> healthy("h" + i)).toList();
+    return java.util.stream.IntStream.rangeClosed(1, count)
+        .mapToObj(i -> healthy("h" + i))
+        .toList();
   }
 }

@@ -17,7 +17,8 @@ class VipMapTest {
 
   @Test
   void behavesLikeAnyMapWithTheSameEntries() {
-    VipMap map = VipMap.of(List.of(V6, V4), List.of(new Ownership("h1", 2), new Ownership("h2", 1)));
+    VipMap map =
+        VipMap.of(List.of(V6, V4), List.of(new Ownership("h1", 2), new Ownership("h2", 1)));
     Map<InetAddress, Ownership> plain = new HashMap<>(map);
 
     assertThat(map).isEqualTo(plain).hasSameHashCodeAs(plain);
@@ -42,13 +43,17 @@ class VipMapTest {
   @Test
   void duplicateVipIsRefused() {
     assertThatThrownBy(
-            () -> VipMap.of(List.of(V4, ip("198.51.100.7")), List.of(new Ownership("a", 1), new Ownership("b", 1))))
+            () ->
+                VipMap.of(
+                    List.of(V4, ip("198.51.100.7")),
+                    List.of(new Ownership("a", 1), new Ownership("b", 1))))
         .hasMessage("duplicate VIP: 198.51.100.7");
   }
 
   @Test
   void addressKeysOfIpv4AndIpv6NeverMeet() {
     assertThat(AddressKey.of(ip("0.0.0.1"))).isNotEqualTo(AddressKey.of(ip("::1")));
-    assertThat(AddressKey.of(ip("2001:db8::1:7"))).isEqualTo(AddressKey.of(ip("2001:db8:0:0:0:0:1:7")));
+    assertThat(AddressKey.of(ip("2001:db8::1:7")))
+        .isEqualTo(AddressKey.of(ip("2001:db8:0:0:0:0:1:7")));
   }
 }
