@@ -1,0 +1,113 @@
+package dev.vipd.cluster.election;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The members of one election indexed by name order, with their eligibility per pool. Node indexes
+ * follow name order so that nothing depends on the order the caller listed them in.
+ */
+final class View {
+  final Node[] nodes;
+  final String[] names;
+  final long[] nodeKeys;
+  private final Map<String, Integer> indexByName;
+  private final Set<String> leaving;
+  private final List<Pool> pools;
+  private final boolean[][] eligible;
+
+  /** {@code pools} must already be in election order (by name). */
+  View(List<Node> members, List<Pool> pools, Set<String> leaving) {
+    List<Node> sorted = new ArrayList<>(members);
+    sorted.sort(Comparator.comparing(Node::name));
+    int n = sorted.size();
+    this.nodes = sorted.toArray(new Node[0]);
+    this.names = new String[n];
+    this.nodeKeys = new long[n];
+    this.indexByName = new HashMap<>(n * 2);
+    for (int i = 0; i < n; i++) {
+      names[i] = nodes[i].name();
+      nodeKeys[i] = Rendezvous.nodeKey(names[i]);
+      indexByName.put(names[i], i);
+    }
+    this.leaving = leaving;
+    this.pools = pools;
+    this.eligible = new boolean[pools.size()][n];
+    for (int p = 0; p < pools.size(); p++) {
+      for (int i = 0; i < n; i++) {
+        eligible[p][i] = ineligibility(nodes[i], pools.get(p)) == null;
+      }
+    }
+  }
+
+  int size() {
+    return nodes.length;
+  }
+
+  /** The node's index, or -1 when it is not in the view. */
+  int indexOf(String name) {
+    Integer index = indexByName.get(name);
+    return index == null ? -1 : index;
+  }
+
+  boolean eligible(int pool, int node) {
+    return eligible[pool][node];
+  }
+
+  /** Indexes of the nodes eligible for {@code pool}, in name order. */
+  int[] candidates(int pool) {
+    int count = 0;
+    for (boolean e : eligible[pool]) {
+      count += e ? 1 : 0;
+    }
+    int[] result = new int[count];
+    for (int i = 0, j = 0; i < nodes.length; i++) {
+      if (eligible[pool][i]) {
+        result[j++] = i;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Why the named owner may not keep a VIP of {@code pool}, or {@code null} when it may. The first
+   * cause that applies wins: leaving, gone or unverified, suspected, drained, link down, unhealthy,
+   * and last the node selector (a pool whose selector changed under its owner).
+   */
+  Reason ineligibility(String owner, int pool) {
+    int index = indexOf(owner);
+    if (index < 0) {
+      return leaving.contains(owner) ? Reason.LEAVE : Reason.MEMBER_LOST;
+    }
+    return ineligibility(nodes[index], pools.get(pool));
+  }
+
+  private Reason ineligibility(Node node, Pool pool) {
+    if (leaving.contains(node.name())) {
+      return Reason.LEAVE;
+    }
+    if (!node.verified()) {
+      return Reason.MEMBER_LOST;
+    }
+    if (node.suspected()) {
+      return Reason.MEMBER_SUSPECTED;
+    }
+    if (node.drained()) {
+      return Reason.DRAIN;
+    }
+    if (node.linkDownPools().contains(pool.name())) {
+      return Reason.LINK_DOWN;
+    }
+    if (node.unhealthyPools().contains(pool.name())) {
+      return Reason.HEALTH;
+    }
+    if (!node.matches(pool.nodeSelector())) {
+      return Reason.PLACEMENT;
+    }
+    return null;
+  }
+}
