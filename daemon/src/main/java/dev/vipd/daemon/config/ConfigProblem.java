@@ -1,0 +1,23 @@
+package dev.vipd.daemon.config;
+
+import java.util.Objects;
+
+/**
+ * One thing wrong with a configuration file: where it is and what is wrong.
+ *
+ * <p>Printed as {@code /etc/vipd/vipd.conf:14: vipd.pools[0].addresses[2]: invalid address range:
+ * 198.51.100.20-198.51.100.10 (start after end)}. The key path is {@code null} for problems that
+ * belong to no key (a syntax error, an unreadable file).
+ */
+public record ConfigProblem(SourceLine where, String keyPath, String message) {
+
+  public ConfigProblem {
+    Objects.requireNonNull(where, "where");
+    Objects.requireNonNull(message, "message");
+  }
+
+  @Override
+  public String toString() {
+    return keyPath == null ? where + ": " + message : where + ": " + keyPath + ": " + message;
+  }
+}
