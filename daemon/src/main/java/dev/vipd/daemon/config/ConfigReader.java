@@ -65,6 +65,15 @@ final class ConfigReader {
     problems.add(origin, path(key), message);
   }
 
+  /**
+   * A problem about {@code key}, placed at {@code key}'s line, or at {@code cause}'s line when
+   * {@code key} is left at its default (the line that made the default wrong).
+   */
+  void problem(String key, String cause, String message) {
+    SourceLine where = problems.originOf(path(key));
+    problems.add(where.line() > 0 ? where : problems.originOf(path(cause)), path(key), message);
+  }
+
   String string(String key) {
     ConfigValue value = value(key);
     if (value == null) {

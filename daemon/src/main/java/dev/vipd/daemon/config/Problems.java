@@ -26,9 +26,15 @@ final class Problems {
     return file;
   }
 
-  /** The file and line of {@code origin}, or the loaded file with no line for defaults. */
+  /**
+   * The file and line of {@code origin}, or the loaded file with no line for defaults (a
+   * classpath resource such as {@code reference.conf}, or an object merged from several files).
+   */
   SourceLine where(ConfigOrigin origin) {
-    if (origin != null && origin.filename() != null && origin.lineNumber() > 0) {
+    if (origin != null
+        && origin.resource() == null
+        && origin.filename() != null
+        && origin.lineNumber() > 0) {
       return new SourceLine(Path.of(origin.filename()), origin.lineNumber());
     }
     return SourceLine.defaulted(file);

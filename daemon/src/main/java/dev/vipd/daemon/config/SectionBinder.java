@@ -91,7 +91,7 @@ final class SectionBinder {
     Quorum quorum = r.enumValue("quorum", Quorum.class);
     Integer expectedSize = r.integer("expected-size", 0, 1000);
     if (quorum == Quorum.MAJORITY && expectedSize != null && expectedSize < 1) {
-      r.problem("expected-size", "quorum = majority needs expected-size >= 1 (the cluster size a"
+      r.problem("expected-size", "quorum", "quorum = majority needs expected-size >= 1 (the cluster size a"
           + " majority is counted against)");
     }
     FailureDetection detection = r.enumValue("failure-detection", FailureDetection.class);
