@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigValueType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,13 @@ final class HealthCheckBinder {
           + ConfigReader.describe(value));
       return out;
     }
-    for (Map.Entry<String, ConfigValue> entry : ((ConfigObject) value).entrySet()) {
+    // HOCON objects keep no order; the file's order is the order of the lines.
+    List<Map.Entry<String, ConfigValue>> entries =
+        new ArrayList<>(((ConfigObject) value).entrySet());
+    entries.sort(Comparator.comparingInt((Map.Entry<String, ConfigValue> e) ->
+            e.getValue().origin().lineNumber())
+        .thenComparing(Map.Entry::getKey));
+    for (Map.Entry<String, ConfigValue> entry : entries) {
       String name = entry.getKey();
       String path = "vipd.health-checks." + name;
       ConfigValue check = entry.getValue();
