@@ -103,7 +103,7 @@ public final class ConfigReload {
   }
 
   private static String listen(VipdConfig config) {
-    String host = config.http().host().getHostAddress();
+    String host = IpLiterals.format(config.http().host());
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.http().port();
   }
 
@@ -123,7 +123,7 @@ public final class ConfigReload {
       if (value instanceof List<?> list) {
         return list.stream().map(Fixed::show).toList().toString();
       }
-      return value instanceof InetAddress address ? address.getHostAddress() : value.toString();
+      return value instanceof InetAddress address ? IpLiterals.format(address) : value.toString();
     }
   }
 }

@@ -144,7 +144,7 @@ final class PoolBinder {
       }
       if (duplicate != null) {
         String more = duplicates > 1 ? " and " + (duplicates - 1) + " more" : "";
-        problems.add(where, entryPath, "duplicate VIP " + duplicate.getHostAddress() + more
+        problems.add(where, entryPath, "duplicate VIP " + IpLiterals.format(duplicate) + more
             + ": already in pool " + first.pool() + " at " + first.entryPath()
             + (first.where().line() > 0 ? " (line " + first.where().line() + ")" : ""));
       }

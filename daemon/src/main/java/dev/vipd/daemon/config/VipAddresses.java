@@ -73,7 +73,7 @@ final class VipAddresses {
     BigInteger first = new BigInteger(1, base.getAddress());
     BigInteger network = first.shiftRight(hostBits).shiftLeft(hostBits);
     if (!network.equals(first)) {
-      String fixed = toAddress(network, base.getAddress().length).getHostAddress();
+      String fixed = IpLiterals.format(toAddress(network, base.getAddress().length));
       throw new IllegalArgumentException(
           "invalid CIDR: " + text + " (host bits set; did you mean " + fixed + "/" + prefix + "?)");
     }
@@ -122,7 +122,7 @@ final class VipAddresses {
       why = "broadcast";
     }
     if (why != null) {
-      String shown = address.getHostAddress();
+      String shown = IpLiterals.format(address);
       String where = shown.equals(entry) ? "" : " in " + entry;
       throw new IllegalArgumentException(
           "not usable as a VIP: " + shown + where + " (" + why + " address)");

@@ -50,8 +50,8 @@ class BadConfigTest {
         Arguments.of("syntax-error", "5: syntax error: "),
         Arguments.of("wrong-type", "5: vipd.pools[0].preempt: expected a boolean (true or false),"
             + " got \"maybe\""),
-        Arguments.of("multicast-vip", "3: vipd.pools[0].addresses[1]: not usable as a VIP: ff02:0:0:0:0:0:0:1"
-            + " in ff02::1 (multicast address)"),
+        Arguments.of("multicast-vip", "3: vipd.pools[0].addresses[1]: not usable as a VIP: ff02::1"
+            + " (multicast address)"),
         Arguments.of("timeout-not-below-interval", "9: vipd.health-checks.web.timeout: must be"
             + " shorter than interval: 2s >= 1s"),
         Arguments.of("duplicate-pool-name", "5: vipd.pools[1].name: duplicate pool name: web"
