@@ -70,7 +70,8 @@ final class PoolBinder {
     int before = problems.count();
     String name = r.nonEmptyString("name");
     if (name != null && !HealthCheckBinder.NAME.matcher(name).matches()) {
-      r.problem("name", "invalid pool name: " + name + " (expected letters, digits, '.', '_', '-')");
+      r.problem("name",
+          "invalid pool name: " + name + " (expected letters, digits, '.', '_', '-')");
     } else if (name != null && poolNames.putIfAbsent(name, r.path("name")) != null) {
       r.problem("name", "duplicate pool name: " + name + " (also " + poolNames.get(name) + ")");
     }
@@ -92,22 +93,30 @@ final class PoolBinder {
     }
     Boolean preempt = r.bool("preempt");
     Duration preemptDelay = r.duration("preempt-delay", Duration.ZERO, Duration.ofHours(1));
-    List<String> checks = r.strings("health-checks");
-    if (checks != null) {
-      for (int i = 0; i < checks.size(); i++) {
-        if (!healthChecks.contains(checks.get(i))) {
-          String path = r.path("health-checks") + "[" + i + "]";
-          problems.add(problems.originOf(path), path, "unknown health check: " + checks.get(i) + " (defined: "
-                  + (healthChecks.isEmpty() ? "none" : String.join(", ", healthChecks.stream()
-                      .sorted().toList())) + ")");
-        }
-      }
-    }
+    List<String> checks = checkNames(r);
     if (problems.count() > before) {
       return null;
     }
     return new PoolConfig(name, interfaceName, addresses, selector, preferred, preempt,
         preemptDelay, checks);
+  }
+
+  /** The pool's health-check names; each must name a check defined in the file. */
+  private List<String> checkNames(ConfigReader r) {
+    List<String> checks = r.strings("health-checks");
+    if (checks == null) {
+      return null;
+    }
+    String defined = healthChecks.isEmpty()
+        ? "none" : String.join(", ", healthChecks.stream().sorted().toList());
+    for (int i = 0; i < checks.size(); i++) {
+      if (!healthChecks.contains(checks.get(i))) {
+        String path = r.path("health-checks") + "[" + i + "]";
+        problems.add(problems.originOf(path), path,
+            "unknown health check: " + checks.get(i) + " (defined: " + defined + ")");
+      }
+    }
+    return checks;
   }
 
   private List<InetAddress> addresses(ConfigReader r, String pool) {

@@ -66,7 +66,8 @@ final class SectionBinder {
       }
     }
     if (name != null && !NODE_NAME.matcher(name).matches()) {
-      r.problem("name", "invalid node name: " + name + " (expected letters, digits, '.', '_', '-')");
+      r.problem("name",
+          "invalid node name: " + name + " (expected letters, digits, '.', '_', '-')");
       name = null;
     }
     Map<String, String> labels = r.stringMap("labels");
@@ -91,8 +92,8 @@ final class SectionBinder {
     Quorum quorum = r.enumValue("quorum", Quorum.class);
     Integer expectedSize = r.integer("expected-size", 0, 1000);
     if (quorum == Quorum.MAJORITY && expectedSize != null && expectedSize < 1) {
-      r.problem("expected-size", "quorum", "quorum = majority needs expected-size >= 1 (the cluster size a"
-          + " majority is counted against)");
+      r.problem("expected-size", "quorum", "quorum = majority needs expected-size >= 1"
+          + " (the cluster size a majority is counted against)");
     }
     FailureDetection detection = r.enumValue("failure-detection", FailureDetection.class);
     if (problems.count() > before) {

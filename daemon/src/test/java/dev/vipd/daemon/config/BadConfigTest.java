@@ -21,7 +21,8 @@ class BadConfigTest {
 
   static Stream<Arguments> samples() {
     return Stream.of(
-        Arguments.of("typo-key", "5: vipd.announce.garp-cuont: unknown key (did you mean garp-count?)"),
+        Arguments.of("typo-key",
+            "5: vipd.announce.garp-cuont: unknown key (did you mean garp-count?)"),
         Arguments.of("bad-address", "7: vipd.pools[0].addresses[1]: invalid address: 198.51.100.300"
             + " (expected an IPv4 or IPv6 address, a range a-b or a CIDR a/n; names are not"
             + " resolved)"),

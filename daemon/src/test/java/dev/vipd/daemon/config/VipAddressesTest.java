@@ -49,7 +49,8 @@ class VipAddressesTest {
 
   @Test
   void singleAddressExpandsToItself() {
-    assertThat(VipAddresses.expand(" 2001:db8::7 ")).containsExactly(IpLiterals.parse("2001:db8::7"));
+    assertThat(VipAddresses.expand(" 2001:db8::7 "))
+        .containsExactly(IpLiterals.parse("2001:db8::7"));
   }
 
   @Test
