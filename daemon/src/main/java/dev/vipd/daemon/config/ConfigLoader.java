@@ -61,7 +61,14 @@ public final class ConfigLoader {
     ConfigObject known = ConfigFactory.defaultReference(ConfigLoader.class.getClassLoader())
         .getObject("vipd");
     new KeyChecker(known, problems).check(vipd.root());
-    VipdConfig config = bind(vipd, problems, hostname);
+    VipdConfig config;
+    try {
+      config = bind(vipd, problems, hostname);
+    } catch (com.typesafe.config.ConfigException e) {
+      // A shape the binders did not foresee: still a problem in the file, never a crash.
+      problems.add(problems.where(e.origin()), null, typesafeMessage(e));
+      throw problems.exception();
+    }
     if (problems.count() > 0) {
       throw problems.exception();
     }
@@ -93,13 +100,20 @@ public final class ConfigLoader {
         controlSocket, drainStateFile, hooks, problems.origins());
   }
 
-  /** {@code vipd.path} as a config, or an empty one (and a problem) when it is not an object. */
+  /**
+   * {@code vipd.path} as a config, or an empty one (and a problem on the first part of the path
+   * that is not an object).
+   */
   private static Config section(Config vipd, String path, Problems problems) {
-    ConfigValue value = vipd.getValue(path);
-    if (value.valueType() != ConfigValueType.OBJECT) {
-      problems.add(value.origin(), "vipd." + path,
-          "expected an object, got " + ConfigReader.describe(value));
-      return ConfigFactory.empty();
+    String prefix = "";
+    for (String part : path.split("\\.")) {
+      prefix = prefix.isEmpty() ? part : prefix + "." + part;
+      ConfigValue value = vipd.getValue(prefix);
+      if (value.valueType() != ConfigValueType.OBJECT) {
+        problems.add(value.origin(), "vipd." + prefix,
+            "expected an object, got " + ConfigReader.describe(value));
+        return ConfigFactory.empty();
+      }
     }
     return vipd.getConfig(path);
   }

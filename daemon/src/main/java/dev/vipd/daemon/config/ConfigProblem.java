@@ -1,5 +1,6 @@
 package dev.vipd.daemon.config;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,16 @@ public record ConfigProblem(SourceLine where, String keyPath, String message) {
   public ConfigProblem {
     Objects.requireNonNull(where, "where");
     Objects.requireNonNull(message, "message");
+  }
+
+  /** The file the problem is in. */
+  public Path file() {
+    return where.file();
+  }
+
+  /** The 1-based line, or -1 when the problem has no line (a default, a missing file). */
+  public int line() {
+    return where.line();
   }
 
   @Override

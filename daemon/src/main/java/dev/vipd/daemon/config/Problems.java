@@ -41,11 +41,15 @@ final class Problems {
   }
 
   void add(ConfigOrigin origin, String keyPath, String message) {
-    problems.add(new ConfigProblem(where(origin), keyPath, message));
+    add(where(origin), keyPath, message);
   }
 
+  /** Records a problem once: two sections that trip on the same bad value report it once. */
   void add(SourceLine where, String keyPath, String message) {
-    problems.add(new ConfigProblem(where, keyPath, message));
+    ConfigProblem problem = new ConfigProblem(where, keyPath, message);
+    if (!problems.contains(problem)) {
+      problems.add(problem);
+    }
   }
 
   /** Remembers where {@code keyPath} was written, if it was written in a file. */

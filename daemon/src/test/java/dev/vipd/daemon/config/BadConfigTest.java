@@ -74,6 +74,7 @@ class BadConfigTest {
 
     assertThat(e).as("%s must be refused", sample).isNotNull();
     assertThat(e.problems()).as(e.getMessage()).hasSize(1);
+    assertThat(e.problems().get(0).file()).isEqualTo(file);
     if (sample.equals("syntax-error")) {
       assertThat(e.getMessage()).startsWith(expectedLine);
     } else {
@@ -138,5 +139,28 @@ class BadConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("No such file");
+  }
+
+  @Test
+  void sectionsOfTheWrongTypeAreProblemsNotCrashes() {
+    ConfigFixture fixture = new ConfigFixture(dir);
+    Path file = fixture.write("types.conf", String.join("\n",
+        "vipd {",
+        "  node = 5",
+        "  cluster = []",
+        "  announce = \"x\"",
+        "  http = 1",
+        "  hooks = true",
+        "  pools = {}",
+        "  health-checks = []",
+        "  defaults = 3",
+        "}"));
+
+    ConfigException e = catchThrowableOfType(ConfigException.class,
+        () -> ConfigLoader.load(file, () -> "testhost"));
+
+    assertThat(e.problems()).extracting(p -> p.where().line() + " " + p.keyPath())
+        .contains("2 vipd.node", "3 vipd.cluster", "4 vipd.announce", "5 vipd.http",
+            "6 vipd.hooks", "7 vipd.pools", "8 vipd.health-checks", "9 vipd.defaults");
   }
 }
