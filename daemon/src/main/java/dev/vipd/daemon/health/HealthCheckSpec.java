@@ -141,7 +141,7 @@ public sealed interface HealthCheckSpec
       throw new IllegalArgumentException(
           "invalid argv: " + argv + " (expected: a program and its arguments)");
     }
-    if (argv.contains(null)) {
+    if (argv.stream().anyMatch(Objects::isNull)) {
       throw new IllegalArgumentException("invalid argv: " + argv + " (expected: no null argument)");
     }
     return List.copyOf(argv);
