@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * set; it then leaves it as it is, which is harmless because with no capabilities and {@code
  * no_new_privs} nothing can be gained at exec.
  *
+ * <p>A program that cannot be executed (missing, not executable) is reported by setpriv itself:
+ * exit status 127 or 126 and a {@code setpriv: failed to execute} line in the output.
+ *
  * <p>When setpriv is not installed, {@link #detect()} returns a wrapper that passes argv through
  * unchanged and logs a warning once: children then inherit vipd's capabilities.
  */
