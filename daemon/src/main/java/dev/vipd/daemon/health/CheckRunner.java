@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * first is the attempt's result, counted by {@link RiseFall}. The scheduler thread never blocks.
  *
  * <p>A probe that overruns is interrupted and counts as a failure. If it still has not returned at
- * the next tick (it ignored the interrupt), that tick counts as another failure instead of
- * starting a second probe, so a hung check cannot fill the probe executor.
+ * the next tick (it ignored the interrupt), that tick counts as another failure instead of starting
+ * a second probe, so a hung check cannot fill the probe executor.
  *
  * <p>{@link #replace} swaps the spec and probe but keeps UP or DOWN; results of attempts started
  * before a replace or stop are dropped (the generation number tells them apart).

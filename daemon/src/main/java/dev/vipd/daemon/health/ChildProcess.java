@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
  * Runs a command to completion with a deadline and keeps the start of its output. Used for exec
  * health checks and notify hooks; the caller wraps argv with {@link Unprivileged} first.
  *
- * <p>The calling thread does everything: it polls the merged stdout/stderr pipe every {@link
- * #POLL} while waiting for the exit, so no reader thread is needed and a child that fills the pipe
- * never blocks for long. Only the first {@code captureLimit} bytes are kept; the rest is read and
+ * <p>The calling thread does everything: it polls the merged stdout/stderr pipe every {@link #POLL}
+ * while waiting for the exit, so no reader thread is needed and a child that fills the pipe never
+ * blocks for long. Only the first {@code captureLimit} bytes are kept; the rest is read and
  * dropped. Reading stops when the child exits, so a grandchild that keeps the pipe open (a script
  * that backgrounds a daemon) cannot hold the caller.
  *
@@ -29,8 +29,11 @@ import java.util.stream.Collectors;
 public final class ChildProcess {
   /** Pipe polling period: fast enough that a chatty child is not slowed, slow enough to be free. */
   static final Duration POLL = Duration.ofMillis(20);
-  /** Time between SIGTERM and SIGKILL: enough for a shell script to run its trap, short enough
-   * that a hung check does not hold a probe thread for long. */
+
+  /**
+   * Time between SIGTERM and SIGKILL: enough for a shell script to run its trap, short enough that
+   * a hung check does not hold a probe thread for long.
+   */
   static final Duration KILL_GRACE = Duration.ofMillis(500);
 
   /**
@@ -51,7 +54,8 @@ public final class ChildProcess {
 
     /** One line for the log: exit status or timeout, then the output. */
     public String describe() {
-      String status = timedOut ? "timed out after " + elapsed.toMillis() + "ms" : "exit " + exitCode;
+      String status =
+          timedOut ? "timed out after " + elapsed.toMillis() + "ms" : "exit " + exitCode;
       String text = output.strip().replace('\n', '|');
       return text.isEmpty() ? status : status + ", output: " + text + (truncated ? "..." : "");
     }

@@ -32,8 +32,10 @@ public sealed interface HealthCheckSpec
   record Timing(Duration interval, Duration timeout, int rise, int fall) {
     /** Shortest interval: faster probing only adds load, failover takes rounds anyway. */
     static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+
     /** Longest interval: a check slower than this cannot protect a VIP meaningfully. */
     static final Duration MAX_INTERVAL = Duration.ofHours(1);
+
     /** Most consecutive results needed: more would only hide a real failure for longer. */
     static final int MAX_COUNT = 100;
 
@@ -43,13 +45,21 @@ public sealed interface HealthCheckSpec
       Objects.requireNonNull(timeout, "timeout");
       if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
         throw new IllegalArgumentException(
-            "invalid interval: " + interval.toMillis() + "ms (expected: "
-                + MIN_INTERVAL.toMillis() + "ms-" + MAX_INTERVAL.toMillis() + "ms)");
+            "invalid interval: "
+                + interval.toMillis()
+                + "ms (expected: "
+                + MIN_INTERVAL.toMillis()
+                + "ms-"
+                + MAX_INTERVAL.toMillis()
+                + "ms)");
       }
       if (timeout.toMillis() < 1 || timeout.compareTo(interval) >= 0) {
         throw new IllegalArgumentException(
-            "invalid timeout: " + timeout.toMillis() + "ms (expected: 1ms-"
-                + (interval.toMillis() - 1) + "ms, less than the interval)");
+            "invalid timeout: "
+                + timeout.toMillis()
+                + "ms (expected: 1ms-"
+                + (interval.toMillis() - 1)
+                + "ms, less than the interval)");
       }
       checkCount("rise", rise);
       checkCount("fall", fall);
@@ -70,7 +80,8 @@ public sealed interface HealthCheckSpec
       checkName(name);
       Objects.requireNonNull(timing, "timing");
       if (host == null || host.isBlank()) {
-        throw new IllegalArgumentException("invalid host: \"" + host + "\" (expected: a name or address)");
+        throw new IllegalArgumentException(
+            "invalid host: \"" + host + "\" (expected: a name or address)");
       }
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("invalid port: " + port + " (expected: 1-65535)");
@@ -96,7 +107,8 @@ public sealed interface HealthCheckSpec
             "invalid url: " + url + " (expected: http:// or https:// with a host)");
       }
       if (expectMin < 100 || expectMin > 599) {
-        throw new IllegalArgumentException("invalid expectMin: " + expectMin + " (expected: 100-599)");
+        throw new IllegalArgumentException(
+            "invalid expectMin: " + expectMin + " (expected: 100-599)");
       }
       if (expectMax < expectMin || expectMax > 599) {
         throw new IllegalArgumentException(

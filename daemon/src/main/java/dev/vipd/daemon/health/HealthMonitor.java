@@ -19,26 +19,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the configured health checks and keeps each one UP or DOWN, like keepalived's track
- * scripts: a pool is eligible on this node only while its checks are UP. A check starts DOWN and
- * becomes UP after {@code rise} consecutive passes; it goes DOWN after {@code fall} consecutive
- * failures, a probe that overruns its timeout being a failure. The {@link HealthListener} hears of
- * real transitions only; {@link #isUp} and the gauge {@code vipd_health_check_up{check}} (0 or 1)
- * show the current state.
+ * Runs the configured health checks and keeps each one UP or DOWN, like keepalived's track scripts:
+ * a pool is eligible on this node only while its checks are UP. A check starts DOWN and becomes UP
+ * after {@code rise} consecutive passes; it goes DOWN after {@code fall} consecutive failures, a
+ * probe that overruns its timeout being a failure. The {@link HealthListener} hears of real
+ * transitions only; {@link #isUp} and the gauge {@code vipd_health_check_up{check}} (0 or 1) show
+ * the current state.
  *
- * <p>Lifecycle: {@code LATENT -> STARTED -> CLOSED}. The constructor starts nothing; {@link
- * #start} schedules the checks; {@link #update} applies a reloaded configuration; {@link #close}
- * stops every check and removes the gauges. The scheduler and probe executor belong to the caller,
- * who shuts them down after {@link #close}.
+ * <p>Lifecycle: {@code LATENT -> STARTED -> CLOSED}. The constructor starts nothing; {@link #start}
+ * schedules the checks; {@link #update} applies a reloaded configuration; {@link #close} stops
+ * every check and removes the gauges. The scheduler and probe executor belong to the caller, who
+ * shuts them down after {@link #close}.
  *
  * <p>Threads: the scheduler only starts probes and fires timeouts; probes (which block: connect,
  * request, child process) run on the probe executor, which should be bounded, e.g. {@link
  * #newProbeExecutor}. A probe that waits in a full executor's queue past its timeout fails.
  *
- * <p>Reload: a check whose spec is unchanged keeps running with its state and counts; a check
- * whose spec changed keeps UP or DOWN but restarts its counts with the new spec; a removed check
- * stops and loses its gauge; a new check starts DOWN. Neither removing nor adding a check calls
- * the listener. {@link #isUp} is false for a check that does not exist.
+ * <p>Reload: a check whose spec is unchanged keeps running with its state and counts; a check whose
+ * spec changed keeps UP or DOWN but restarts its counts with the new spec; a removed check stops
+ * and loses its gauge; a new check starts DOWN. Neither removing nor adding a check calls the
+ * listener. {@link #isUp} is false for a check that does not exist.
  */
 public final class HealthMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
@@ -46,7 +46,11 @@ public final class HealthMonitor implements AutoCloseable {
   /** The gauge's name; Prometheus shows it as {@code vipd_health_check_up}. */
   static final String GAUGE = "vipd.health.check.up";
 
-  private enum State { LATENT, STARTED, CLOSED }
+  private enum State {
+    LATENT,
+    STARTED,
+    CLOSED
+  }
 
   private record Running(CheckRunner runner, Gauge gauge) {}
 
@@ -105,8 +109,10 @@ public final class HealthMonitor implements AutoCloseable {
     if (state != State.LATENT) {
       throw new IllegalStateException("cannot start a health monitor that is " + state);
     }
+    Map<String, Probe> newProbes = new LinkedHashMap<>();
+    byName.values().forEach(spec -> newProbes.put(spec.name(), probes.create(spec)));
     state = State.STARTED;
-    byName.values().forEach(this::add);
+    byName.values().forEach(spec -> add(spec, newProbes.get(spec.name())));
   }
 
   /**
@@ -118,22 +124,32 @@ public final class HealthMonitor implements AutoCloseable {
     if (state != State.STARTED) {
       throw new IllegalStateException("cannot update a health monitor that is " + state);
     }
+    // Probes first: if one cannot be made, nothing has changed yet.
+    Map<String, Probe> newProbes = new LinkedHashMap<>();
+    for (HealthCheckSpec spec : byName.values()) {
+      Running running = checks.get(spec.name());
+      if (running == null || !running.runner().spec().equals(spec)) {
+        newProbes.put(spec.name(), probes.create(spec));
+      }
+    }
     for (String name : new ArrayList<>(checks.keySet())) {
       if (!byName.containsKey(name)) {
         remove(name);
         log.info("op=health check={} removed", name);
       }
     }
-    for (HealthCheckSpec spec : byName.values()) {
-      Running running = checks.get(spec.name());
-      if (running == null) {
-        add(spec);
-        log.info("op=health check={} added state=DOWN", spec.name());
-      } else if (!running.runner().spec().equals(spec)) {
-        running.runner().replace(spec, probes.create(spec));
-        log.info("op=health check={} changed, state kept", spec.name());
-      }
-    }
+    newProbes.forEach(
+        (name, probe) -> {
+          HealthCheckSpec spec = byName.get(name);
+          Running running = checks.get(name);
+          if (running == null) {
+            add(spec, probe);
+            log.info("op=health check={} added state=DOWN", name);
+          } else {
+            running.runner().replace(spec, probe);
+            log.info("op=health check={} changed, state kept", name);
+          }
+        });
   }
 
   /** Whether {@code check} exists and is UP. */
@@ -159,9 +175,8 @@ public final class HealthMonitor implements AutoCloseable {
     new ArrayList<>(checks.keySet()).forEach(this::remove);
   }
 
-  private void add(HealthCheckSpec spec) {
-    CheckRunner runner =
-        new CheckRunner(spec, probes.create(spec), scheduler, probeExecutor, listener);
+  private void add(HealthCheckSpec spec, Probe probe) {
+    CheckRunner runner = new CheckRunner(spec, probe, scheduler, probeExecutor, listener);
     Gauge gauge =
         Gauge.builder(GAUGE, runner, r -> r.isUp() ? 1 : 0)
             .description("1 while the health check is UP, 0 while it is DOWN")

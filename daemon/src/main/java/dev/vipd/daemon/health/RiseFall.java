@@ -15,7 +15,8 @@ final class RiseFall {
   /** Starts in {@code up} with no run of contrary results. */
   RiseFall(int rise, int fall, boolean up) {
     if (rise < 1 || fall < 1) {
-      throw new IllegalArgumentException("invalid rise/fall: " + rise + "/" + fall + " (expected: >= 1)");
+      throw new IllegalArgumentException(
+          "invalid rise/fall: " + rise + "/" + fall + " (expected: >= 1)");
     }
     this.rise = rise;
     this.fall = fall;

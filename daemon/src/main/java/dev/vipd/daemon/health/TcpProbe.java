@@ -5,9 +5,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * Passes when a TCP connection to the check's host and port is established within the timeout;
- * the connection is closed at once without sending anything. The host name is resolved on every
- * run, so a check follows DNS changes.
+ * Passes when a TCP connection to the check's host and port is established within the timeout; the
+ * connection is closed at once without sending anything. The host name is resolved on every run, so
+ * a check follows DNS changes.
  */
 final class TcpProbe implements Probe {
   private final HealthCheckSpec.Tcp spec;

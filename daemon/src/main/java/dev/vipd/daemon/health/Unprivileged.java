@@ -16,16 +16,16 @@ import org.slf4j.LoggerFactory;
  * prefixed with util-linux's {@code setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all
  * --no-new-privs --}, which clears the inheritable and ambient sets, empties the bounding set (so
  * that even uid 0 gets no capability at exec) and sets {@code no_new_privs} (so that setuid
- * binaries and file capabilities grant nothing either; a script that calls {@code sudo} or a
- * setuid {@code ping} fails).
+ * binaries and file capabilities grant nothing either; a script that calls {@code sudo} or a setuid
+ * {@code ping} fails).
  *
  * <p>Residual risk: dropping capabilities does not change the uid. If vipd runs as root, its
  * children still run as uid 0 and may read and write whatever root owns, capabilities or not. Run
- * vipd as a dedicated user instead ({@code User=vipd} with {@code
- * AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN} in the systemd unit); then the children are an
- * ordinary unprivileged user. Such a user has no CAP_SETPCAP, so setpriv cannot empty the bounding
- * set; it then leaves it as it is, which is harmless because with no capabilities and {@code
- * no_new_privs} nothing can be gained at exec.
+ * vipd as a dedicated user instead ({@code User=vipd} with {@code AmbientCapabilities=CAP_NET_RAW
+ * CAP_NET_ADMIN} in the systemd unit); then the children are an ordinary unprivileged user. Such a
+ * user has no CAP_SETPCAP, so setpriv cannot empty the bounding set; it then leaves it as it is,
+ * which is harmless because with no capabilities and {@code no_new_privs} nothing can be gained at
+ * exec.
  *
  * <p>A program that cannot be executed (missing, not executable) is reported by setpriv itself:
  * exit status 127 or 126 and a {@code setpriv: failed to execute} line in the output.
@@ -98,7 +98,8 @@ public final class Unprivileged {
   /** The command line that runs {@code argv} without vipd's capabilities. */
   public List<String> wrap(List<String> argv) {
     if (argv.isEmpty()) {
-      throw new IllegalArgumentException("invalid argv: [] (expected: a program and its arguments)");
+      throw new IllegalArgumentException(
+          "invalid argv: [] (expected: a program and its arguments)");
     }
     if (setpriv.isEmpty()) {
       return List.copyOf(argv);

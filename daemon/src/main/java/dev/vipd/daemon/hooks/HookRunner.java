@@ -21,24 +21,25 @@ import org.slf4j.LoggerFactory;
  * (see {@link Unprivileged}) and is killed with its descendants at its timeout.
  *
  * <p>{@link #acquired} and {@link #released} never block: the hooks run on the injected executor,
- * which the caller owns and shuts down. Hooks of one VIP run one after another in event order,
- * so a release hook never overtakes the acquire hook of the same VIP, and a VIP's slow hook delays
- * only that VIP's later hooks. At most {@link #MAX_PENDING} hook runs wait; beyond that an event's
- * hooks are dropped and counted, so a flapping VIP cannot exhaust memory.
+ * which the caller owns and shuts down. Hooks of one VIP run one after another in event order, so a
+ * release hook never overtakes the acquire hook of the same VIP, and a VIP's slow hook delays only
+ * that VIP's later hooks. At most {@link #MAX_PENDING} hook runs wait; beyond that an event's hooks
+ * are dropped and counted, so a flapping VIP cannot exhaust memory.
  *
  * <p>Every run is counted as {@code vipd_hook_runs_total{event,result}} with result {@code ok},
  * {@code failed} (non-zero exit), {@code timeout}, {@code error} (could not start) or {@code
  * dropped}; failures are logged with the hook, exit status and the start of the output.
  *
  * <p>Lifecycle: ready once constructed (it starts no thread); {@link #close} stops accepting
- * events, and hooks already queued still run. {@link #update} swaps the hooks for events that
- * come after it.
+ * events, and hooks already queued still run. {@link #update} swaps the hooks for events that come
+ * after it.
  */
 public final class HookRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HookRunner.class);
 
   /** Waiting hook runs, all VIPs together: far more than a failover of every VIP produces. */
   public static final int MAX_PENDING = 4096;
+
   /** Bytes of a hook's output kept for the log. */
   static final int CAPTURE_LIMIT = 4096;
 
@@ -113,7 +114,9 @@ public final class HookRunner implements AutoCloseable {
     count(run.notification.event, "dropped");
     log.warn(
         "op=hook hook={} event={} vip={} dropped: too many hooks waiting",
-        run.hook.name(), run.notification.event.value(), run.notification.vip);
+        run.hook.name(),
+        run.notification.event.value(),
+        run.notification.vip);
   }
 
   private void count(HookEvent event, String result) {
@@ -167,24 +170,35 @@ public final class HookRunner implements AutoCloseable {
         count(notification.event, "error");
         log.warn(
             "op=hook hook={} event={} vip={} could not start {}: {}",
-            hook.name(), event, notification.vip, hook.argv(), e.getMessage());
+            hook.name(),
+            event,
+            notification.vip,
+            hook.argv(),
+            e.getMessage());
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         count(notification.event, "error");
-        log.warn("op=hook hook={} event={} vip={} interrupted", hook.name(), event, notification.vip);
+        log.warn(
+            "op=hook hook={} event={} vip={} interrupted", hook.name(), event, notification.vip);
         return;
       }
       if (result.succeeded()) {
         count(notification.event, "ok");
         log.info(
             "op=hook hook={} event={} vip={} result=ok ms={}",
-            hook.name(), event, notification.vip, result.elapsed().toMillis());
+            hook.name(),
+            event,
+            notification.vip,
+            result.elapsed().toMillis());
       } else {
         count(notification.event, result.timedOut() ? "timeout" : "failed");
         log.warn(
             "op=hook hook={} event={} vip={} result={} {}",
-            hook.name(), event, notification.vip, result.timedOut() ? "timeout" : "failed",
+            hook.name(),
+            event,
+            notification.vip,
+            result.timedOut() ? "timeout" : "failed",
             result.describe());
       }
     }

@@ -30,7 +30,10 @@ public record HookSpec(String name, Set<HookEvent> events, List<String> argv, Du
           "invalid events: " + events + " (expected: one or more of acquire, release)");
     }
     events = Set.copyOf(EnumSet.copyOf(events));
-    if (argv == null || argv.isEmpty() || argv.get(0) == null || argv.get(0).isBlank()
+    if (argv == null
+        || argv.isEmpty()
+        || argv.get(0) == null
+        || argv.get(0).isBlank()
         || argv.stream().anyMatch(Objects::isNull)) {
       throw new IllegalArgumentException(
           "invalid argv: " + argv + " (expected: a program and its arguments)");
@@ -39,8 +42,11 @@ public record HookSpec(String name, Set<HookEvent> events, List<String> argv, Du
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.toMillis() < 1 || timeout.compareTo(MAX_TIMEOUT) > 0) {
       throw new IllegalArgumentException(
-          "invalid timeout: " + timeout.toMillis() + "ms (expected: 1ms-"
-              + MAX_TIMEOUT.toMillis() + "ms)");
+          "invalid timeout: "
+              + timeout.toMillis()
+              + "ms (expected: 1ms-"
+              + MAX_TIMEOUT.toMillis()
+              + "ms)");
     }
   }
 

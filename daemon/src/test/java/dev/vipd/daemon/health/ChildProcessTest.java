@@ -77,8 +77,11 @@ class ChildProcessTest {
     ExecutorService executor = Executors.newSingleThreadExecutor();
     try {
       Future<ChildProcess.Result> run =
-          executor.submit(() -> ChildProcess.run(List.of("sh", "-c", script), Map.of(), TIMEOUT, 64));
-      await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(pids) && readPids(pids).length == 2);
+          executor.submit(
+              () -> ChildProcess.run(List.of("sh", "-c", script), Map.of(), TIMEOUT, 64));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> Files.exists(pids) && readPids(pids).length == 2);
       run.cancel(true);
       for (long pid : readPids(pids)) {
         await().atMost(Duration.ofSeconds(5)).until(() -> !running(pid));

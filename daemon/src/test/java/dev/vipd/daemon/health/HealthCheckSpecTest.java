@@ -29,7 +29,10 @@ class HealthCheckSpecTest {
     assertThatThrownBy(
             () ->
                 new HealthCheckSpec.Timing(
-                    Duration.ofMillis(intervalMillis), Duration.ofMillis(timeoutMillis), rise, fall))
+                    Duration.ofMillis(intervalMillis),
+                    Duration.ofMillis(timeoutMillis),
+                    rise,
+                    fall))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(message);
   }

@@ -47,7 +47,8 @@ class HealthMonitorLiveTest {
     ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
     HealthCheckSpec.Timing timing =
         new HealthCheckSpec.Timing(Duration.ofMillis(100), Duration.ofMillis(90), 2, 2);
-    monitor.start(List.of(new HealthCheckSpec.Tcp("db", "127.0.0.1", server.getLocalPort(), timing)));
+    monitor.start(
+        List.of(new HealthCheckSpec.Tcp("db", "127.0.0.1", server.getLocalPort(), timing)));
     try {
       await().atMost(WAIT).until(() -> monitor.isUp("db"));
       assertThat(registry.get("vipd.health.check.up").tag("check", "db").gauge().value())

@@ -200,8 +200,7 @@ class HealthMonitorTest {
     assertThat(registry.find(HealthMonitor.GAUGE).gauges()).isEmpty();
     assertThat(monitor.isUp("a")).isFalse();
     assertThat(scheduler.pending()).isZero();
-    assertThatThrownBy(() -> monitor.update(List.of()))
-        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> monitor.update(List.of())).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

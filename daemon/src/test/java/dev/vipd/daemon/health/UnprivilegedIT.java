@@ -45,11 +45,17 @@ class UnprivilegedIT {
     // vipd as systemd runs it: User=nobody, AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN.
     List<String> asDedicatedUser =
         List.of(
-            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-            "--inh-caps=+net_raw,+net_admin", "--ambient-caps=+net_raw,+net_admin", "--");
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=+net_raw,+net_admin",
+            "--ambient-caps=+net_raw,+net_admin",
+            "--");
     Map<String, String> control = run(new ArrayList<>(asDedicatedUser), false);
-    assertThat(control.get("CapAmb")).as("the control child inherits ambient caps").isNotEqualTo(
-        "0000000000000000");
+    assertThat(control.get("CapAmb"))
+        .as("the control child inherits ambient caps")
+        .isNotEqualTo("0000000000000000");
     Map<String, String> child = childStatus(asDedicatedUser);
     assertThat(child.get("Uid")).startsWith("65534\t");
     assertNoCapabilities(child);

@@ -51,6 +51,7 @@ class UnprivilegedTest {
     Path notExecutable = dir.resolve("setpriv");
     Files.writeString(notExecutable, "");
     Files.setPosixFilePermissions(notExecutable, PosixFilePermissions.fromString("rw-r--r--"));
-    assertThat(Unprivileged.find(dir.toString())).isNotEqualTo(java.util.Optional.of(notExecutable));
+    assertThat(Unprivileged.find(dir.toString()))
+        .isNotEqualTo(java.util.Optional.of(notExecutable));
   }
 }

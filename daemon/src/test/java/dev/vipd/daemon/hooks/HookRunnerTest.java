@@ -106,7 +106,11 @@ class HookRunnerTest {
     Path pids = dir.resolve("pids");
     runner =
         runner(
-            hook("hang", BOTH, "sleep 60 & echo $$ $! > " + pids + "; wait", Duration.ofMillis(500)));
+            hook(
+                "hang",
+                BOTH,
+                "sleep 60 & echo $$ $! > " + pids + "; wait",
+                Duration.ofMillis(500)));
     runner.released("198.51.100.1", "web", 7, "leave");
     assertThat(runner.awaitIdle(WAIT)).isTrue();
     assertThat(runs("release", "timeout")).isEqualTo(1.0);
@@ -169,7 +173,9 @@ class HookRunnerTest {
   private static Map<String, String> readEnv(Path file) throws IOException {
     return Files.readAllLines(file).stream()
         .filter(line -> line.startsWith("VIPD_"))
-        .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+        .collect(
+            Collectors.toMap(
+                l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
   }
 
   private static boolean running(long pid) throws IOException {

@@ -44,7 +44,8 @@ class SerialQueuesTest {
               if (ThreadLocalRandom.current().nextInt(20) == 0) {
                 Thread.yield();
               }
-              seen.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(n);
+              seen.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()))
+                  .add(n);
               running.get(key).decrementAndGet();
             });
       }
