@@ -1,0 +1,39 @@
+package dev.vipd.daemon.binding;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+/** The address family of a VIP, as iproute2 spells it. */
+enum Family {
+  IPV4("-4", 32),
+  IPV6("-6", 128);
+
+  private final String flag;
+  private final int hostPrefix;
+
+  Family(String flag, int hostPrefix) {
+    this.flag = flag;
+    this.hostPrefix = hostPrefix;
+  }
+
+  static Family of(InetAddress address) {
+    if (address instanceof Inet4Address) {
+      return IPV4;
+    }
+    if (address instanceof Inet6Address) {
+      return IPV6;
+    }
+    throw new IllegalArgumentException("invalid address: " + address + " (expected: IPv4 or IPv6)");
+  }
+
+  /** {@code -4} or {@code -6}. */
+  String flag() {
+    return flag;
+  }
+
+  /** {@code 198.51.100.100/32} or {@code 2001:db8::100/128}: the VIP as a host prefix. */
+  static String hostPrefix(InetAddress address) {
+    return address.getHostAddress() + "/" + of(address).hostPrefix;
+  }
+}
