@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class DelayedUnbinder {
     ScheduledFuture<?> unbind = pending.remove(vip);
     if (unbind != null) {
       unbind.cancel(false);
-      log.debug("op=unbind-cancelled vip={}", vip.getHostAddress());
+      log.debug("op=unbind-cancelled vip={}", Family.text(vip));
     }
     binding.bind(vip);
   }
@@ -68,9 +69,12 @@ public final class DelayedUnbinder {
     if (pending.containsKey(vip)) {
       return;
     }
-    ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-    self[0] = scheduler.schedule(() -> unbindNow(vip, self[0]), grace.toMillis(), TimeUnit.MILLISECONDS);
-    pending.put(vip, self[0]);
+    // The task finds its own future in the holder. It reads the holder under this lock, which
+    // release() holds until the holder is filled, so even a zero grace sees the future.
+    AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+    self.set(
+        scheduler.schedule(() -> unbindScheduled(vip, self), grace.toMillis(), TimeUnit.MILLISECONDS));
+    pending.put(vip, self.get());
   }
 
   /** VIPs whose unbind is scheduled and has not run yet. */
@@ -89,6 +93,11 @@ public final class DelayedUnbinder {
     }
   }
 
+  private synchronized void unbindScheduled(
+      InetAddress vip, AtomicReference<ScheduledFuture<?>> self) {
+    unbindNow(vip, self.get());
+  }
+
   private synchronized void unbindNow(InetAddress vip, ScheduledFuture<?> task) {
     // The task may have been cancelled (or replaced) after the timer fired but before the lock.
     if (task == null || pending.get(vip) != task) {
@@ -98,7 +107,7 @@ public final class DelayedUnbinder {
     try {
       binding.unbind(vip);
     } catch (RuntimeException e) {
-      log.warn("op=unbind vip={} error=\"{}\"", vip.getHostAddress(), e.getMessage());
+      log.warn("op=unbind vip={} error=\"{}\"", Family.text(vip), e.getMessage());
     }
   }
 }

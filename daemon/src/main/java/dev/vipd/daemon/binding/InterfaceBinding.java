@@ -66,7 +66,7 @@ public final class InterfaceBinding implements LocalBinding {
   public synchronized void bind(InetAddress vip) {
     String device = interfaceOf.apply(vip);
     if (device == null || device.isEmpty()) {
-      throw new IllegalArgumentException("no pool interface for VIP " + vip.getHostAddress());
+      throw new IllegalArgumentException("no pool interface for VIP " + Family.text(vip));
     }
     String previous = bound.get(vip);
     if (previous != null && !previous.equals(device)) {
@@ -87,7 +87,7 @@ public final class InterfaceBinding implements LocalBinding {
     argv.addAll(List.of("noprefixroute", "metric", String.valueOf(VIPD_METRIC)));
     runner.run("adding address " + prefix + " to " + device, argv);
     if (bound.put(vip, device) == null) {
-      log.info("op=bind mode=interface vip={} interface={}", vip.getHostAddress(), device);
+      log.info("op=bind mode=interface vip={} interface={}", Family.text(vip), device);
     }
   }
 
@@ -99,7 +99,7 @@ public final class InterfaceBinding implements LocalBinding {
     }
     delete(Family.of(vip), Family.hostPrefix(vip), device);
     if (bound.remove(vip) != null) {
-      log.info("op=unbind mode=interface vip={} interface={}", vip.getHostAddress(), device);
+      log.info("op=unbind mode=interface vip={} interface={}", Family.text(vip), device);
     }
   }
 

@@ -67,7 +67,7 @@ public final class RouteLocalBinding implements LocalBinding {
     String prefix = Family.hostPrefix(vip);
     runner.run("adding local route " + prefix, route(family, "replace", prefix));
     if (bound.add(vip)) {
-      log.info("op=bind mode=route-local vip={}", vip.getHostAddress());
+      log.info("op=bind mode=route-local vip={}", Family.text(vip));
     }
   }
 
@@ -84,7 +84,7 @@ public final class RouteLocalBinding implements LocalBinding {
       }
     }
     if (bound.remove(vip)) {
-      log.info("op=unbind mode=route-local vip={}", vip.getHostAddress());
+      log.info("op=unbind mode=route-local vip={}", Family.text(vip));
     }
   }
 
