@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * configured on an interface. Before the first route the ARP sysctls are raised for {@code all} and
  * for each VIP's pool interface (see {@link ArpSysctls}).
  *
+ * <p>Services must listen on the wildcard address for IPv6 VIPs: the kernel refuses {@code bind()}
+ * to an IPv6 address that is only a local route ({@code EADDRNOTAVAIL}, measured on Linux 6.18)
+ * unless the socket sets {@code IP_FREEBIND} or {@code net.ipv6.ip_nonlocal_bind=1}. IPv4 accepts
+ * a bind to the VIP itself.
+ *
  * <p>The marker is the route protocol {@value #VIPD_PROTO}: {@link #cleanup()} flushes exactly the
  * {@code local}-table routes with that protocol, in both families, whoever added them (an earlier
  * vipd process that crashed included). Routes an operator adds by hand carry {@code proto boot}
