@@ -51,7 +51,8 @@ final class ArpSysctls {
     if (current >= target) {
       return;
     }
-    runner.run("setting " + name + "=" + target, List.of("sysctl", "-q", "-w", name + "=" + target));
+    String assignment = name + "=" + target;
+    runner.run("setting " + assignment, List.of("sysctl", "-q", "-w", assignment));
     log.info("op=sysctl key={} old={} new={}", name, current, target);
   }
 }

@@ -72,8 +72,8 @@ public final class DelayedUnbinder {
     // The task finds its own future in the holder. It reads the holder under this lock, which
     // release() holds until the holder is filled, so even a zero grace sees the future.
     AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
-    self.set(
-        scheduler.schedule(() -> unbindScheduled(vip, self), grace.toMillis(), TimeUnit.MILLISECONDS));
+    long delay = grace.toMillis();
+    self.set(scheduler.schedule(() -> unbindScheduled(vip, self), delay, TimeUnit.MILLISECONDS));
     pending.put(vip, self.get());
   }
 
