@@ -38,10 +38,10 @@ public final class RouteLocalBinding implements LocalBinding {
 
   /**
    * The route protocol that marks vipd's routes. 86 is ASCII 'V'. It is not assigned in the
-   * kernel's {@code rtnetlink.h} (0-18, 42, 99, 186-192), in iproute2's {@code rt_protos}, nor in the ranges
-   * other routing daemons take (FRR 186-198, BIRD 12, keepalived 18), and values above {@code
-   * RTPROT_STATIC} (4) are not interpreted by the kernel. Operators can name it: {@code echo "86
-   * vipd" > /etc/iproute2/rt_protos.d/vipd.conf}.
+   * kernel's {@code rtnetlink.h} (0-18, 42, 99, 186-192), in iproute2's {@code rt_protos}, nor in
+   * the ranges other routing daemons take (FRR 186-198, BIRD 12, keepalived 18), and values above
+   * {@code RTPROT_STATIC} (4) are not interpreted by the kernel. Operators can name it: {@code
+   * echo "86 vipd" > /etc/iproute2/rt_protos.d/vipd.conf}.
    */
   public static final int VIPD_PROTO = 86;
 
