@@ -1,0 +1,47 @@
+package dev.vipd.daemon.binding;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A {@link CommandRunner} for unit tests: records every argument vector and answers through a
+ * function (return the output, or throw a {@link CommandException} to simulate a failure).
+ */
+public final class RecordingRunner implements CommandRunner {
+
+  private final List<List<String>> commands = new ArrayList<>();
+  private Function<List<String>, String> answers = argv -> "";
+
+  /** Answers future commands with {@code answers}. */
+  public synchronized RecordingRunner answering(Function<List<String>, String> answers) {
+    this.answers = answers;
+    return this;
+  }
+
+  @Override
+  public synchronized String run(String what, List<String> argv) {
+    commands.add(List.copyOf(argv));
+    return answers.apply(argv);
+  }
+
+  @Override
+  public Process start(String what, List<String> argv) {
+    throw new UnsupportedOperationException("RecordingRunner starts no processes: " + argv);
+  }
+
+  /** Every command run so far, in order. */
+  public synchronized List<List<String>> commands() {
+    return List.copyOf(commands);
+  }
+
+  /** Commands run so far, each joined with spaces. */
+  public synchronized List<String> lines() {
+    return commands.stream().map(argv -> String.join(" ", argv)).toList();
+  }
+
+  /** A failure as iproute2 reports it: exit 2 and {@code stderr}. */
+  public static CommandException failure(List<String> argv, String stderr) {
+    return CommandException.failed("test", argv, 2, stderr);
+  }
+}
