@@ -14,10 +14,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends one command to a running vipd over its control socket (the CLI's {@code vipd drain},
- * {@code vipd status}, ...). Failures to reach the daemon are {@link IOException}s whose message
- * is fit to print as is, e.g. {@code cannot reach vipd at /run/vipd/control.sock: No such file or
- * directory (is vipd running?)}.
+ * Sends one command to a running vipd over its control socket (the CLI's {@code vipd drain}, {@code
+ * vipd status}, ...). Failures to reach the daemon are {@link IOException}s whose message is fit to
+ * print as is, e.g. {@code cannot reach vipd at /run/vipd/control.sock: No such file or directory
+ * (is vipd running?)}.
  */
 public final class ControlClient {
   /** Largest reply read; a status document of 10k VIPs is well under 4 MiB. */
@@ -56,7 +56,7 @@ public final class ControlClient {
       socket.register(selector, SelectionKey.OP_WRITE);
       while (request.hasRemaining()) {
         await(selector, deadline, path, timeout);
-        socket.write(request);
+        write(socket, request, path);
       }
       socket.register(selector, SelectionKey.OP_READ);
       return ControlProtocol.parse(readLine(socket, selector, deadline, path, timeout));
@@ -76,7 +76,7 @@ public final class ControlClient {
     while (true) {
       await(selector, deadline, path, timeout);
       buffer.clear();
-      int n = socket.read(buffer);
+      int n = read(socket, buffer, path);
       if (n < 0) {
         if (line.size() == 0) {
           throw new IOException("vipd at " + path + " closed the connection without a reply");
@@ -95,6 +95,27 @@ public final class ControlClient {
             "reply from vipd at " + path + " too long (expected: at most " + MAX_REPLY + " bytes)");
       }
     }
+  }
+
+  private static void write(SocketChannel socket, ByteBuffer data, Path path) throws IOException {
+    try {
+      socket.write(data);
+    } catch (IOException e) {
+      throw lost(path, e);
+    }
+  }
+
+  private static int read(SocketChannel socket, ByteBuffer buffer, Path path) throws IOException {
+    try {
+      return socket.read(buffer);
+    } catch (IOException e) {
+      throw lost(path, e);
+    }
+  }
+
+  private static IOException lost(Path path, IOException cause) {
+    return new IOException(
+        "lost the connection to vipd at " + path + ": " + cause.getMessage(), cause);
   }
 
   private static void await(Selector selector, long deadline, Path path, Duration timeout)

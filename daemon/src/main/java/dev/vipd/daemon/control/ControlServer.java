@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -192,7 +191,8 @@ public final class ControlServer implements AutoCloseable {
       return;
     }
     socket.configureBlocking(false);
-    socket.register(selector, SelectionKey.OP_READ, new Client(System.nanoTime() + clientTimeoutNanos));
+    socket.register(
+        selector, SelectionKey.OP_READ, new Client(System.nanoTime() + clientTimeoutNanos));
   }
 
   private void read(SelectionKey key, Client client, SocketChannel socket) throws IOException {

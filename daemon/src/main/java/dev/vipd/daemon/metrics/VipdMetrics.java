@@ -29,10 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The daemon's metric registry and the meters the wiring drives directly (DESIGN.md "Metrics").
  *
  * <p>Builds the one {@link PrometheusMeterRegistry} of the process with the JVM binders and {@code
- * vipd_build_info{version}}; other components get {@link #registry()} injected. On top it keeps
- * the per-VIP gauges in step with the configuration: {@code vipd_vip_owned{pool,vip}} exists for
- * every configured VIP on every node (0 on non-owners, so a scrape of any member lists the whole
- * set), and {@code vipd_vip_epoch{vip}} appears once the election reported an epoch.
+ * vipd_build_info{version}}; other components get {@link #registry()} injected. On top it keeps the
+ * per-VIP gauges in step with the configuration: {@code vipd_vip_owned{pool,vip}} exists for every
+ * configured VIP on every node (0 on non-owners, so a scrape of any member lists the whole set),
+ * and {@code vipd_vip_epoch{vip}} appears once the election reported an epoch.
  *
  * <p>VIP tags are the text of {@link InetAddresses#format}: dotted quad for IPv4, RFC 5952 for
  * IPv6. All methods are thread-safe; {@link #setConfiguredVips} and the updates are serialised on
@@ -71,6 +71,7 @@ public final class VipdMetrics implements AutoCloseable {
 
   /** (pool, vip text) to the owned gauge's value; guarded by {@code this}. */
   private final Map<PoolVip, VipGauge<AtomicInteger>> owned = new HashMap<>();
+
   /** vip text to the epoch gauge's value; guarded by {@code this}. */
   private final Map<String, VipGauge<AtomicLong>> epochs = new HashMap<>();
 
@@ -131,7 +132,9 @@ public final class VipdMetrics implements AutoCloseable {
     }
     Set<String> wantedVips = new HashSet<>();
     wanted.forEach(k -> wantedVips.add(k.vip()));
-    epochs.entrySet().removeIf(e -> !wantedVips.contains(e.getKey()) && e.getValue().remove(registry));
+    epochs
+        .entrySet()
+        .removeIf(e -> !wantedVips.contains(e.getKey()) && e.getValue().remove(registry));
   }
 
   /**

@@ -82,7 +82,8 @@ public final class SystemdNotifier implements AutoCloseable {
       micros = 0;
     }
     if (micros <= 0) {
-      log.warn("op=systemd invalid WATCHDOG_USEC={} (expected: a positive number); no watchdog", usec);
+      log.warn(
+          "op=systemd invalid WATCHDOG_USEC={} (expected: a positive number); no watchdog", usec);
       return null;
     }
     // Half the timeout, as sd_watchdog_enabled(3) recommends: one lost or late ping is survived.

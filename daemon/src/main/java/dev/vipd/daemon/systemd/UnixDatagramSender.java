@@ -42,10 +42,13 @@ final class UnixDatagramSender implements AutoCloseable {
   static final int AF_UNIX = 1;
   static final int SOCK_DGRAM = 2;
   static final int SOCK_CLOEXEC = 0x80000;
+
   /** Never raise SIGPIPE in the JVM if the receiver went away. */
   static final int MSG_NOSIGNAL = 0x4000;
+
   /** {@code sizeof(struct sockaddr_un)}: a 2-byte family and 108 bytes of {@code sun_path}. */
   static final int SOCKADDR_UN_SIZE = 110;
+
   /** Longest path or abstract name: {@code sun_path} less the NUL (path) or lead byte (name). */
   static final int MAX_ADDRESS_BYTES = 107;
 
@@ -65,8 +68,7 @@ final class UnixDatagramSender implements AutoCloseable {
       throw new IllegalArgumentException(
           "invalid AF_UNIX address: '" + target + "' (expected: an absolute path or @name)");
     }
-    byte[] name =
-        (isAbstract ? target.substring(1) : target).getBytes(StandardCharsets.UTF_8);
+    byte[] name = (isAbstract ? target.substring(1) : target).getBytes(StandardCharsets.UTF_8);
     if (name.length > MAX_ADDRESS_BYTES || (isAbstract && name.length == 0)) {
       throw new IllegalArgumentException(
           "invalid AF_UNIX address: '"

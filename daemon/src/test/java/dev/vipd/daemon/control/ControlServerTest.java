@@ -74,7 +74,8 @@ class ControlServerTest {
   void drainUndrainStatusRoundTrip() throws Exception {
     Path path = started();
 
-    assertThat(ControlClient.send(path, "ping", TIMEOUT)).isEqualTo(new ControlReply(true, "\"pong\""));
+    assertThat(ControlClient.send(path, "ping", TIMEOUT))
+        .isEqualTo(new ControlReply(true, "\"pong\""));
     assertThat(ControlClient.send(path, "drain", TIMEOUT))
         .isEqualTo(new ControlReply(true, "{\"draining\":false}"));
     assertThat(draining).isTrue();
@@ -93,7 +94,8 @@ class ControlServerTest {
         .isEqualTo(
             new ControlReply(
                 false,
-                "unknown command: reboot (expected one of: drain, explode, ping, status, undrain)"));
+                "unknown command: reboot (expected one of: drain, explode, ping, status,"
+                    + " undrain)"));
   }
 
   @Test
@@ -121,7 +123,8 @@ class ControlServerTest {
 
     String reply = raw(path, "x".repeat(ControlProtocol.MAX_REQUEST + 10));
 
-    assertThat(reply).isEqualTo("{\"ok\":false,\"error\":\"request too long (expected: at most 256 bytes)\"}\n");
+    assertThat(reply)
+        .isEqualTo("{\"ok\":false,\"error\":\"request too long (expected: at most 256 bytes)\"}\n");
     assertThat(draining).isFalse();
   }
 
@@ -205,6 +208,51 @@ class ControlServerTest {
 
       assertThatThrownBy(() -> ControlClient.send(path, "ping", Duration.ofMillis(200)))
           .hasMessage("no reply from vipd at " + path + " within 200 ms");
+    }
+  }
+
+  @Test
+  void clientReportsAGarbledReply() throws Exception {
+    Path path = dir.resolve("control.sock");
+    try (ServerSocketChannel impostor = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      impostor.bind(UnixDomainSocketAddress.of(path));
+      Thread answer =
+          new Thread(
+              () -> {
+                try (SocketChannel c = impostor.accept()) {
+                  c.read(ByteBuffer.allocate(64));
+                  c.write(ByteBuffer.wrap("HTTP/1.0 200 OK\n".getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      answer.start();
+
+      assertThatThrownBy(() -> ControlClient.send(path, "ping", TIMEOUT))
+          .hasMessage("vipd at " + path + " sent a malformed reply: HTTP/1.0 200 OK");
+      answer.join(5000);
+    }
+  }
+
+  @Test
+  void clientReportsAConnectionLostBeforeTheReply() throws Exception {
+    Path path = dir.resolve("control.sock");
+    try (ServerSocketChannel impostor = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      impostor.bind(UnixDomainSocketAddress.of(path));
+      Thread hangUp =
+          new Thread(
+              () -> {
+                try (SocketChannel c = impostor.accept()) {
+                  c.read(ByteBuffer.allocate(64));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      hangUp.start();
+
+      assertThatThrownBy(() -> ControlClient.send(path, "ping", TIMEOUT))
+          .hasMessage("vipd at " + path + " closed the connection without a reply");
+      hangUp.join(5000);
     }
   }
 

@@ -196,7 +196,8 @@ class HttpEndpointTest {
             },
             () -> true,
             () -> "");
-    endpoint = new HttpEndpoint(new InetSocketAddress("127.0.0.1", 0), routes, Duration.ofSeconds(5));
+    endpoint =
+        new HttpEndpoint(new InetSocketAddress("127.0.0.1", 0), routes, Duration.ofSeconds(5));
     endpoint.start();
     try (RawHttp http = new RawHttp(endpoint.localAddress())) {
       RawHttp.Response r = http.request("GET", "/status");
@@ -222,8 +223,7 @@ class HttpEndpointTest {
   void bindingAPortInUseFailsWithContext() throws Exception {
     InetSocketAddress taken = endpoint.localAddress();
     HttpEndpoint second =
-        new HttpEndpoint(
-            taken, metrics.registry(), () -> "{}", () -> true, () -> "");
+        new HttpEndpoint(taken, metrics.registry(), () -> "{}", () -> true, () -> "");
 
     assertThatThrownBy(second::start)
         .isInstanceOf(IOException.class)

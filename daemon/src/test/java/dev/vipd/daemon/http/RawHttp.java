@@ -48,7 +48,8 @@ final class RawHttp implements AutoCloseable {
     Map<String, String> headers = new TreeMap<>();
     for (String l = line(); !l.isEmpty(); l = line()) {
       int colon = l.indexOf(':');
-      headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+      headers.put(
+          l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
     }
     int length = head ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
     byte[] body = in.readNBytes(length);

@@ -97,7 +97,8 @@ class VipdMetricsTest {
 
     List<String> lines = lines();
     for (String le : List.of("0.005", "0.01", "0.025", "0.05", "0.1", "0.2", "0.3", "0.5", "0.8")) {
-      assertThat(lines).anyMatch(l -> l.startsWith("vipd_takeover_seconds_bucket{le=\"" + le + "\"}"));
+      assertThat(lines)
+          .anyMatch(l -> l.startsWith("vipd_takeover_seconds_bucket{le=\"" + le + "\"}"));
     }
     assertThat(lines)
         .contains(
