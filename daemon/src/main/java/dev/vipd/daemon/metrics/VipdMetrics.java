@@ -72,6 +72,8 @@ public final class VipdMetrics implements AutoCloseable {
   /** (pool, vip text) to the owned gauge's value; guarded by {@code this}. */
   private final Map<PoolVip, VipGauge<AtomicInteger>> owned = new HashMap<>();
 
+  /** The text of every configured VIP, of any pool; guarded by {@code this}. */
+  private final Set<String> configuredVips = new HashSet<>();
   /** vip text to the epoch gauge's value; guarded by {@code this}. */
   private final Map<String, VipGauge<AtomicLong>> epochs = new HashMap<>();
 
@@ -130,11 +132,11 @@ public final class VipdMetrics implements AutoCloseable {
     for (PoolVip key : wanted) {
       owned.computeIfAbsent(key, this::registerOwned);
     }
-    Set<String> wantedVips = new HashSet<>();
-    wanted.forEach(k -> wantedVips.add(k.vip()));
+    configuredVips.clear();
+    wanted.forEach(k -> configuredVips.add(k.vip()));
     epochs
         .entrySet()
-        .removeIf(e -> !wantedVips.contains(e.getKey()) && e.getValue().remove(registry));
+        .removeIf(e -> !configuredVips.contains(e.getKey()) && e.getValue().remove(registry));
   }
 
   /**
@@ -158,7 +160,7 @@ public final class VipdMetrics implements AutoCloseable {
     String text = tag(vip);
     VipGauge<AtomicLong> gauge = epochs.get(text);
     if (gauge == null) {
-      if (owned.keySet().stream().noneMatch(k -> k.vip().equals(text))) {
+      if (!configuredVips.contains(text)) {
         return false;
       }
       gauge = registerEpoch(text);
