@@ -4,23 +4,57 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code vipd} command. */
+/**
+ * Entry point of the {@code vipd} command.
+ *
+ * <p>Exit codes (also in {@code vipd --help}): 0 success; 1 runtime failure; 2 usage error; 3
+ * invalid configuration; 4 the running daemon cannot be reached over its control socket.
+ */
 @Command(
     name = "vipd",
     mixinStandardHelpOptions = true,
     versionProvider = Vipd.BuildVersion.class,
     description = "Layer-2 virtual-IP failover daemon.",
-    subcommands = {Vipd.VersionCommand.class})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:runtime failure",
+      "2:usage error",
+      "3:invalid configuration",
+      "4:daemon not reachable over its control socket"
+    },
+    subcommands = {
+      RunCommand.class,
+      CheckConfigCommand.class,
+      ControlCommands.Status.class,
+      ControlCommands.Drain.class,
+      ControlCommands.Undrain.class,
+      CleanupCommand.class,
+      Vipd.VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Vipd implements Callable<Integer> {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+  public static final int BAD_CONFIG = 3;
+  public static final int UNREACHABLE = 4;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Vipd()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with vipd's exit-code mapping. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Vipd());
+    cli.setExitCodeExceptionMapper(e -> FAILURE);
+    return cli;
   }
 
   @Override
   public Integer call() {
-    new CommandLine(this).usage(System.out);
-    return 0;
+    commandLine().usage(System.out);
+    return USAGE;
   }
 
   /** Prints the version of this build. */
@@ -29,11 +63,12 @@ public final class Vipd implements Callable<Integer> {
     @Override
     public Integer call() {
       System.out.println("vipd " + version());
-      return 0;
+      return OK;
     }
   }
 
-  static String version() {
+  /** The version from the jar manifest, or {@code dev} when run from classes. */
+  public static String version() {
     String v = Vipd.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }

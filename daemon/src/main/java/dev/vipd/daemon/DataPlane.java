@@ -1,0 +1,157 @@
+package dev.vipd.daemon;
+
+import dev.vipd.daemon.binding.DelayedUnbinder;
+import dev.vipd.protocol.AnnounceSettings;
+import dev.vipd.protocol.AnnouncementListener;
+import dev.vipd.protocol.ConflictListener;
+import dev.vipd.protocol.Speaker;
+import dev.vipd.protocol.wire.InetAddresses;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The layer-2 side of the daemon: one {@link Speaker} per pool interface, and the local binding
+ * that makes the kernel accept VIP traffic.
+ *
+ * <p>Acquire binds the VIP locally before the speaker answers and announces it, so traffic that
+ * follows the first announcement is accepted. Release stops answering and announcing first and
+ * removes the binding only after a grace period ({@link DelayedUnbinder}) so packets already on
+ * their way still land. Thread-safe: ownership events arrive from the cluster's threads, link
+ * events from the link watcher's.
+ */
+final class DataPlane implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
+
+  private final MultiThreadIoEventLoopGroup loops;
+  private final MeterRegistry registry;
+  private final ConflictListener conflicts;
+  private final AnnouncementListener announced;
+  private final DelayedUnbinder unbinder;
+  private final Map<String, Speaker> speakers = new LinkedHashMap<>();
+  private AnnounceSettings settings;
+  private long answerDeadline = Long.MAX_VALUE;
+
+  DataPlane(
+      AnnounceSettings settings,
+      MeterRegistry registry,
+      ConflictListener conflicts,
+      AnnouncementListener announced,
+      DelayedUnbinder unbinder) {
+    this.settings = settings;
+    this.registry = registry;
+    this.conflicts = conflicts;
+    this.announced = announced;
+    this.unbinder = unbinder;
+    // One thread: the responder's work per frame is far below a syscall's cost, and a single loop
+    // keeps every interface's answers in order. Epoll is required by the raw sockets.
+    this.loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+  }
+
+  /** Opens the sockets of {@code interfaceName} unless already open. */
+  synchronized void open(String interfaceName) throws IOException {
+    if (!speakers.containsKey(interfaceName)) {
+      speakers.put(interfaceName, newSpeaker(interfaceName));
+      log.info("op=open interface={} msg=\"answering ARP and NDP\"", interfaceName);
+    }
+  }
+
+  /** Binds {@code vip} locally, then answers and announces it on {@code interfaceName}. */
+  synchronized void acquire(String interfaceName, InetAddress vip) {
+    Speaker speaker = speakers.get(interfaceName);
+    if (speaker == null) {
+      log.error("op=acquire vip={} interface={} msg=\"no sockets for this interface\"",
+          InetAddresses.format(vip), interfaceName);
+      return;
+    }
+    try {
+      unbinder.bind(vip);
+    } catch (RuntimeException e) {
+      // Answering without a local binding still moves clients here; say so loudly.
+      log.error("op=bind vip={} msg=\"{}\"", InetAddresses.format(vip), e.getMessage());
+    }
+    speaker.acquire(vip);
+  }
+
+  /** Stops answering and announcing {@code vip}; its local binding goes after the grace period. */
+  synchronized void release(String interfaceName, InetAddress vip) {
+    Speaker speaker = speakers.get(interfaceName);
+    if (speaker != null) {
+      speaker.release(vip);
+    }
+    unbinder.release(vip);
+  }
+
+  /** Answers only until this monotonic deadline (see {@code Responder#setAnswerDeadline}). */
+  synchronized void answerDeadline(long deadlineNanos) {
+    answerDeadline = deadlineNanos;
+    speakers.values().forEach(s -> s.setAnswerDeadline(deadlineNanos));
+  }
+
+  /** A new MAC (bond failover): announce every owned VIP of the interface again. */
+  synchronized void reannounce(String interfaceName) {
+    Speaker speaker = speakers.get(interfaceName);
+    if (speaker != null) {
+      speaker.announcer().reannounceAll();
+    }
+  }
+
+  /**
+   * The interface was deleted and created again: its sockets are bound to a dead index, so open
+   * new ones and take over the owned VIPs.
+   */
+  synchronized void reopen(String interfaceName) {
+    Speaker old = speakers.remove(interfaceName);
+    Set<InetAddress> owned = old == null ? Set.of() : new HashSet<>(old.owned());
+    if (old != null) {
+      old.close();
+    }
+    try {
+      Speaker fresh = newSpeaker(interfaceName);
+      speakers.put(interfaceName, fresh);
+      owned.forEach(fresh::acquire);
+      log.info("op=reopen interface={} vips={}", interfaceName, owned.size());
+    } catch (IOException | RuntimeException e) {
+      log.error("op=reopen interface={} msg=\"{}\"", interfaceName, e.getMessage());
+    }
+  }
+
+  /** New announcement settings for every interface (config reload). */
+  synchronized void update(AnnounceSettings next) {
+    settings = next;
+    speakers.values().forEach(s -> s.announcer().update(next));
+  }
+
+  /** VIPs answered for now, per interface. */
+  synchronized Map<String, Set<InetAddress>> owned() {
+    Map<String, Set<InetAddress>> out = new LinkedHashMap<>();
+    speakers.forEach((name, s) -> out.put(name, Set.copyOf(s.owned())));
+    return out;
+  }
+
+  private Speaker newSpeaker(String interfaceName) throws IOException {
+    IoEventLoop loop = (IoEventLoop) loops.next();
+    Speaker speaker =
+        Speaker.open(loop, interfaceName, settings, registry, conflicts, announced);
+    speaker.setAnswerDeadline(answerDeadline);
+    return speaker;
+  }
+
+  @Override
+  public synchronized void close() {
+    speakers.values().forEach(Speaker::close);
+    speakers.clear();
+    unbinder.flush();
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}
