@@ -140,8 +140,25 @@ public final class ClusterNode implements AutoCloseable {
   public static ClusterNode start(
       ClusterSettings s, List<Pool> pools, OwnershipListener l, MeterRegistry registry)
       throws IOException {
+    return start(s, pools, l, registry, Set.of(), Set.of(), false);
+  }
+
+  /**
+   * Like {@link #start(ClusterSettings, List, OwnershipListener, MeterRegistry)}, with this node's
+   * conditions known before it joins: the status it first publishes already names the pools it
+   * may not own, so the writer never places a VIP here in the moment between joining and the
+   * first {@link #setUnhealthyPools} (health checks start down; a drained node stays drained).
+   */
+  public static ClusterNode start(
+      ClusterSettings s, List<Pool> pools, OwnershipListener l, MeterRegistry registry,
+      Set<String> unhealthyPools, Set<String> linkDownPools, boolean drained)
+      throws IOException {
     checkPools(pools);
     ClusterNode node = new ClusterNode(s, pools, l, registry);
+    NodeState initial = node.core.selfState();
+    node.core.updateSelfQuietly(new NodeState(initial.name(), initial.startTimeMillis(),
+        Set.copyOf(unhealthyPools), Set.copyOf(linkDownPools), drained, false,
+        initial.eligibleSinceMillis()));
     try {
       node.begin();
     } catch (IOException | RuntimeException e) {

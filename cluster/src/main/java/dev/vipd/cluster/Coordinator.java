@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Coordinator {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+  /**
+   * Longest wait at a cold start for the configured peers before placing new VIPs: Hazelcast
+   * starts a member in ~2 s and hosts booted together join within a few seconds of each other.
+   */
+  static final long SETTLE_MILLIS = 5_000;
 
   /** How the coordinator reaches Hazelcast and the beacons (tests need no fakes: real ones). */
   interface Io {
@@ -78,6 +83,8 @@ final class Coordinator {
   private boolean closed;
   private boolean fenced;
   private long causeMillis = Long.MAX_VALUE;
+  private final long startedMillis;
+  private final int expectedMembers;
 
   Coordinator(
       ClusterSettings settings,
@@ -89,6 +96,8 @@ final class Coordinator {
       Io io) {
     this.self = settings.nodeName();
     this.settings = settings;
+    this.startedMillis = startTimeMillis;
+    this.expectedMembers = expectedMembers(settings);
     this.secret = settings.secret();
     this.codec = new AssignmentCodec(secret);
     this.io = io;
@@ -122,6 +131,11 @@ final class Coordinator {
 
   NodeState selfState() {
     return selfState;
+  }
+
+  /** Sets this node's status before it is first published (at start). */
+  void updateSelfQuietly(NodeState state) {
+    selfState = state;
   }
 
   /** Replaces this node's status, publishes it and re-evaluates. */
@@ -254,8 +268,8 @@ final class Coordinator {
       }
     }
     long now = System.currentTimeMillis();
-    ElectionInput input =
-        new ElectionInput(nodes, pools, current(), leaving, settings.policy(), now);
+    ElectionInput input = new ElectionInput(nodes, settling(now) ? ownedOnly() : pools,
+        current(), leaving, settings.policy(), now);
     quorum = Election.hasQuorum(input);
     tracker.setMayOwn(mayAnswer(), quorum ? Reason.MEMBER_LOST : Reason.QUORUM_LOST);
     writer = null;
@@ -300,6 +314,42 @@ final class Coordinator {
       }
     }
     repair.clear();
+  }
+
+  /**
+   * Cold start: while fewer members than configured peers have joined (and published their
+   * status) and {@link #SETTLE_MILLIS}
+   * have not passed since this node started, VIPs nobody owns yet are not placed, so that hosts
+   * started together share the VIPs instead of the first one taking all of them (ownership is
+   * sticky afterwards). VIPs that already have an owner, or lose it, are never held back.
+   */
+  private boolean settling(long now) {
+    return now - startedMillis < SETTLE_MILLIS
+        && view.stream().filter(m -> m.verified() && stateOf(m) != null).count()
+            < expectedMembers;
+  }
+
+  /** The pools restricted to the VIPs that already have an owner (see {@link #settling}). */
+  private List<Pool> ownedOnly() {
+    Set<InetAddress> owned = current().keySet();
+    List<Pool> restricted = new ArrayList<>();
+    for (Pool p : pools) {
+      List<InetAddress> keep = p.addresses().stream().filter(owned::contains).toList();
+      restricted.add(new Pool(p.name(), keep, p.nodeSelector(), p.preferredNodes(), p.preempt(),
+          p.preemptDelay()));
+    }
+    return restricted;
+  }
+
+  /** This node plus the distinct configured peer addresses other than its own. */
+  private static int expectedMembers(ClusterSettings s) {
+    Set<String> others = new HashSet<>();
+    for (java.net.InetSocketAddress peer : s.peers()) {
+      if (!(peer.getAddress().equals(s.bindAddress()) && peer.getPort() == s.port())) {
+        others.add(peer.getAddress().getHostAddress() + ":" + peer.getPort());
+      }
+    }
+    return 1 + others.size();
   }
 
   private Map<InetAddress, Ownership> current() {

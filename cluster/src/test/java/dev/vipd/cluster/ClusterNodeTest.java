@@ -69,6 +69,33 @@ class ClusterNodeTest {
   }
 
   @Test
+  void hostsStartedTogetherShareTheVipsInsteadOfTheFirstTakingAll() throws Exception {
+    try (LocalCluster c = new LocalCluster(3, POOLS)) {
+      c.startAll();
+      awaitSettled(c, Set.of("n1", "n2", "n3"));
+      // 6 VIPs over 3 hosts that came up within the cold-start settle window: 2 each.
+      for (String n : List.of("n1", "n2", "n3")) {
+        assertThat(c.recorder(n).vips()).as("held by %s", n).hasSize(ALL.size() / 3);
+      }
+    }
+  }
+
+  @Test
+  void aNodeThatStartsUnhealthyIsNeverGivenThatPool() throws Exception {
+    try (LocalCluster c = new LocalCluster(2, POOLS)) {
+      c.start(0);
+      c.startWith(1, Set.of("web"));
+      await().atMost(WAIT).until(() -> c.node("n1").status().owners().size() == ALL.size()
+          && c.node("n2").status().owners().size() == ALL.size());
+      Thread.sleep(1_500); // writer ticks
+      assertThat(c.log).filteredOn(e -> e.node().equals("n2"))
+          .noneMatch(e -> WEB.contains(e.vip()));
+      assertThat(owners(c, "n1")).containsAllEntriesOf(
+          Map.of(WEB.get(0), "n1", WEB.get(1), "n1"));
+    }
+  }
+
+  @Test
   void leaveHandsOverBeforeReleasing() throws Exception {
     try (LocalCluster c = new LocalCluster(3, POOLS)) {
       c.startAll();

@@ -90,6 +90,19 @@ final class LocalCluster implements AutoCloseable {
     return started;
   }
 
+  /** Starts node {@code index} already unhealthy for {@code unhealthyPools}. */
+  ClusterNode startWith(int index, java.util.Set<String> unhealthyPools) throws IOException {
+    String node = nodeName(index);
+    Recorder recorder = new Recorder(node, log);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ClusterNode started = ClusterNode.start(settings(index, KEY), pools, recorder, registry,
+        unhealthyPools, java.util.Set.of(), false);
+    nodes.put(node, started);
+    recorders.put(node, recorder);
+    registries.put(node, registry);
+    return started;
+  }
+
   void startAll() throws IOException {
     for (int i = 0; i < size; i++) {
       start(i);

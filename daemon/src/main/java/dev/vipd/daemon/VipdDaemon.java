@@ -129,16 +129,20 @@ final class VipdDaemon implements AutoCloseable {
       d.health.start(Specs.healthChecks(config));
       d.startLinkWatcher(config);
       metrics.setConfiguredVips(configuredVips(config));
+      // Known before joining, so the writer never places a VIP here that this node cannot serve:
+      // checks start down, links may be down, and a drain survives restarts.
+      d.refreshEligibility();
+      boolean drained = Files.exists(config.drainStateFile());
+      if (drained) {
+        log.info("op=drain msg=\"drained before the restart ({}); staying drained\"",
+            config.drainStateFile());
+      }
       d.cluster = ClusterNode.start(d.clusterSettings(config, secret), Specs.pools(config),
-          d.bridge, metrics.registry());
+          d.bridge, metrics.registry(), d.eligibility.unhealthy(), d.eligibility.linkDown(),
+          drained);
       d.refreshEligibility();
       d.cluster.setUnhealthyPools(d.eligibility.unhealthy());
       d.cluster.setLinkDownPools(d.eligibility.linkDown());
-      if (Files.exists(config.drainStateFile())) {
-        log.info("op=drain msg=\"drained before the restart ({}); staying drained\"",
-            config.drainStateFile());
-        d.workers.execute(() -> d.cluster.drain(LEAVE_TIMEOUT));
-      }
       return d;
     } catch (Exception e) {
       d.close();
