@@ -1,5 +1,6 @@
 package dev.vipd.daemon.config;
 
+import dev.vipd.protocol.wire.InetAddresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -129,39 +130,6 @@ final class IpLiterals {
    * the longest run of two or more zero groups shortened to {@code ::}).
    */
   static String format(InetAddress address) {
-    byte[] b = address.getAddress();
-    if (b.length == 4) {
-      return address.getHostAddress();
-    }
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(groups[i]));
-    }
-    return out.toString();
+    return InetAddresses.format(address);
   }
 }
