@@ -16,6 +16,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +28,15 @@ import org.slf4j.LoggerFactory;
  * that makes the kernel accept VIP traffic.
  *
  * <p>Acquire binds the VIP locally before the speaker answers and announces it, so traffic that
- * follows the first announcement is accepted. Release stops answering and announcing first and
- * removes the binding only after a grace period ({@link DelayedUnbinder}) so packets already on
- * their way still land. Thread-safe: ownership events arrive from the cluster's threads, link
- * events from the link watcher's.
+ * follows the first announcement is accepted. Binding runs a command (a few milliseconds), so it
+ * happens on the data plane's own thread, in order, and never on the caller's: the cluster thread
+ * that delivers ownership events also pushes the answer deadline and must not stall behind a
+ * takeover of hundreds of VIPs. Release is immediate on the caller's thread (stop answering and
+ * announcing: no command involved) and removes the binding only after a grace period ({@link
+ * DelayedUnbinder}) so packets already on their way still land. A release that overtakes a queued
+ * acquire of the same VIP wins: the acquire finds the VIP no longer wanted and does not answer.
+ * Thread-safe: ownership events arrive from the cluster's threads, link events from the link
+ * watcher's.
  */
 final class DataPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
@@ -38,9 +46,17 @@ final class DataPlane implements AutoCloseable {
   private final ConflictListener conflicts;
   private final AnnouncementListener announced;
   private final DelayedUnbinder unbinder;
-  private final Map<String, Speaker> speakers = new LinkedHashMap<>();
-  private AnnounceSettings settings;
-  private long answerDeadline = Long.MAX_VALUE;
+  private final Map<String, Speaker> speakers = new ConcurrentHashMap<>();
+  /** VIPs whose latest event is an acquire; guarded by this. */
+  private final Set<InetAddress> wanted = new HashSet<>();
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vipd-dataplane");
+        t.setDaemon(true);
+        return t;
+      });
+  private volatile AnnounceSettings settings;
+  private volatile long answerDeadline = Long.MAX_VALUE;
 
   DataPlane(
       AnnounceSettings settings,
@@ -66,13 +82,22 @@ final class DataPlane implements AutoCloseable {
     }
   }
 
-  /** Binds {@code vip} locally, then answers and announces it on {@code interfaceName}. */
-  synchronized void acquire(String interfaceName, InetAddress vip) {
-    Speaker speaker = speakers.get(interfaceName);
-    if (speaker == null) {
-      log.error("op=acquire vip={} interface={} msg=\"no sockets for this interface\"",
-          InetAddresses.format(vip), interfaceName);
-      return;
+  /**
+   * Binds {@code vip} locally, then answers and announces it on {@code interfaceName}; returns at
+   * once (the work runs on the data plane's thread).
+   */
+  void acquire(String interfaceName, InetAddress vip) {
+    synchronized (this) {
+      wanted.add(vip);
+    }
+    worker.execute(() -> bindAndAnswer(interfaceName, vip));
+  }
+
+  private void bindAndAnswer(String interfaceName, InetAddress vip) {
+    synchronized (this) {
+      if (!wanted.contains(vip)) {
+        return; // released meanwhile
+      }
     }
     try {
       unbinder.bind(vip);
@@ -80,22 +105,35 @@ final class DataPlane implements AutoCloseable {
       // Answering without a local binding still moves clients here; say so loudly.
       log.error("op=bind vip={} msg=\"{}\"", InetAddresses.format(vip), e.getMessage());
     }
-    speaker.acquire(vip);
+    synchronized (this) {
+      Speaker speaker = speakers.get(interfaceName);
+      if (speaker == null) {
+        log.error("op=acquire vip={} interface={} msg=\"no sockets for this interface\"",
+            InetAddresses.format(vip), interfaceName);
+      } else if (wanted.contains(vip)) {
+        speaker.acquire(vip);
+      }
+    }
   }
 
-  /** Stops answering and announcing {@code vip}; its local binding goes after the grace period. */
-  synchronized void release(String interfaceName, InetAddress vip) {
-    Speaker speaker = speakers.get(interfaceName);
-    if (speaker != null) {
-      speaker.release(vip);
+  /** Stops answering and announcing {@code vip} now; its local binding goes after the grace. */
+  void release(String interfaceName, InetAddress vip) {
+    synchronized (this) {
+      wanted.remove(vip);
+      Speaker speaker = speakers.get(interfaceName);
+      if (speaker != null) {
+        speaker.release(vip);
+      }
     }
     unbinder.release(vip);
   }
 
   /** Answers only until this monotonic deadline (see {@code Responder#setAnswerDeadline}). */
-  synchronized void answerDeadline(long deadlineNanos) {
+  void answerDeadline(long deadlineNanos) {
     answerDeadline = deadlineNanos;
-    speakers.values().forEach(s -> s.setAnswerDeadline(deadlineNanos));
+    for (Speaker s : speakers.values()) {
+      s.setAnswerDeadline(deadlineNanos);
+    }
   }
 
   /** A new MAC (bond failover): announce every owned VIP of the interface again. */
@@ -148,7 +186,19 @@ final class DataPlane implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    worker.shutdownNow();
+    try {
+      worker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      closeSpeakers();
+    }
+  }
+
+  private void closeSpeakers() {
     speakers.values().forEach(Speaker::close);
     speakers.clear();
     unbinder.flush();
