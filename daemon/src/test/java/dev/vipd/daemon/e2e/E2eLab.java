@@ -417,7 +417,6 @@ final class E2eLab implements AutoCloseable {
   static String control(Path socket, String command) throws IOException {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.connect(UnixDomainSocketAddress.of(socket));
-      ch.socket();
       ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
       ByteBuffer buf = ByteBuffer.allocate(1 << 20);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

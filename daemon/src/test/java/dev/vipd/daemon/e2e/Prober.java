@@ -1,6 +1,7 @@
 package dev.vipd.daemon.e2e;
 
 import dev.vipd.protocol.lab.Host;
+import dev.vipd.protocol.wire.InetAddresses;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -179,7 +180,7 @@ final class Prober implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     socket.close();
-    return new Summary(vip.getHostAddress(), probes());
+    return new Summary(InetAddresses.format(vip), probes());
   }
 
   @Override
