@@ -435,7 +435,7 @@ final class E2eLab implements AutoCloseable {
     }
   }
 
-  private Process spawnLogged(String ns, Path logFile, List<String> command) {
+  Process spawnLogged(String ns, Path logFile, List<String> command) {
     List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
     argv.addAll(command);
     try {
