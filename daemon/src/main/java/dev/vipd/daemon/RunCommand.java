@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,17 +84,28 @@ final class RunCommand implements Callable<Integer> {
           ControlServer.DEFAULT_CLIENT_TIMEOUT);
       control.start();
       Signal.handle(new Signal("HUP"), s -> reload(daemon));
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        systemd.stopping();
-        log.info("op=stop msg=\"handing VIPs over\"");
-        daemon.stop();
-        stopped.countDown();
-      }, "vipd-stop"));
+      // TERM and INT stop through our own handler, not the JVM's default one, which would run
+      // the shutdown hooks and then exit with 143: a clean stop exits 0 for systemd.
+      AtomicBoolean stopping = new AtomicBoolean();
+      Runnable stop = () -> {
+        if (stopping.compareAndSet(false, true)) {
+          Thread t = new Thread(() -> {
+            systemd.stopping();
+            log.info("op=stop msg=\"handing VIPs over\"");
+            daemon.stop();
+            stopped.countDown();
+          }, "vipd-stop");
+          t.start();
+        }
+      };
+      Signal.handle(new Signal("TERM"), s -> stop.run());
+      Signal.handle(new Signal("INT"), s -> stop.run());
       systemd.ready();
       systemd.startWatchdog(watchdog, () -> true);
       log.info("op=start node={} pools={} http={}:{} msg=\"running\"", config.node().name(),
           config.pools().size(), config.http().host().getHostAddress(), config.http().port());
       stopped.await();
+      log.info("op=stop msg=\"stopped\"");
       return Vipd.OK;
     } finally {
       watchdog.shutdownNow();

@@ -24,7 +24,11 @@ import dev.vipd.daemon.link.LinkListener;
 import dev.vipd.daemon.link.LinkState;
 import dev.vipd.daemon.link.LinkWatcher;
 import dev.vipd.daemon.metrics.VipdMetrics;
+import dev.vipd.protocol.AnnouncementListener;
+import dev.vipd.protocol.wire.InetAddresses;
+import dev.vipd.protocol.wire.MacAddress;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -44,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +76,7 @@ final class VipdDaemon implements AutoCloseable {
   private final Eligibility eligibility;
   private final HealthMonitor health;
   private final Unprivileged unprivileged;
+  private final OwnershipBridge bridge;
   private volatile VipdConfig config;
   private volatile Map<String, String> interfaceOfPool;
   private volatile Map<InetAddress, String> interfaceOfVip;
@@ -97,8 +103,7 @@ final class VipdDaemon implements AutoCloseable {
         metrics.registry());
     OwnershipForwarder forwarder = new OwnershipForwarder();
     this.dataPlane = new DataPlane(Specs.announce(config.announce()), metrics.registry(),
-        (vip, mac) -> log.warn("op=conflict vip={} other_mac={}",
-            dev.vipd.protocol.wire.InetAddresses.format(vip), Long.toHexString(mac)),
+        this::conflict,
         forwarder, new DelayedUnbinder(binding, scheduler, DelayedUnbinder.DEFAULT_GRACE));
     OwnershipBridge bridge = new OwnershipBridge(dataPlane, metrics, hooks,
         pool -> interfaceOfPool.get(pool));
@@ -113,8 +118,6 @@ final class VipdDaemon implements AutoCloseable {
         });
     this.bridge = bridge;
   }
-
-  private final OwnershipBridge bridge;
 
   /** Starts a daemon for {@code config}; on failure everything already started is closed. */
   static VipdDaemon start(VipdConfig config, VipdMetrics metrics) throws Exception {
@@ -258,6 +261,25 @@ final class VipdDaemon implements AutoCloseable {
     workers.shutdownNow();
   }
 
+  /**
+   * Another MAC claims a VIP this node answers for. During a hand-over (drain, leave, stop) the
+   * successor announces while this node still answers for a moment on purpose: the owners table
+   * then names the successor, and the claim is expected. Anything else is a real conflict.
+   */
+  private void conflict(InetAddress vip, long otherMac) {
+    ClusterNode c = cluster;
+    var owner = c == null ? null : c.status().owners().get(vip);
+    String text = InetAddresses.format(vip);
+    String mac = MacAddress.of(otherMac).toString();
+    if (owner != null && !owner.node().equals(config.node().name())) {
+      log.info("op=handover vip={} new_owner={} other_mac={} msg=\"successor announcing\"",
+          text, owner.node(), mac);
+    } else {
+      log.warn("op=conflict vip={} other_mac={} msg=\"another host claims an owned VIP\"", text,
+          mac);
+    }
+  }
+
   private void refreshEligibility() {
     LinkWatcher watcher = links;
     eligibility.update(health::isUp,
@@ -322,7 +344,7 @@ final class VipdDaemon implements AutoCloseable {
       throw new IOException("cluster.bind: interface " + bind + " not found");
     }
     List<InetAddress> addresses = Collections.list(nif.getInetAddresses());
-    return addresses.stream().filter(a -> a instanceof java.net.Inet4Address).findFirst()
+    return addresses.stream().filter(a -> a instanceof Inet4Address).findFirst()
         .or(() -> addresses.stream().filter(a -> !a.isLinkLocalAddress()).findFirst())
         .orElseThrow(() -> new IOException("cluster.bind: interface " + bind
             + " has no address"));
@@ -359,7 +381,7 @@ final class VipdDaemon implements AutoCloseable {
     }
   }
 
-  private void ifCluster(java.util.function.Consumer<ClusterNode> action) {
+  private void ifCluster(Consumer<ClusterNode> action) {
     ClusterNode c = cluster;
     if (c != null) {
       action.accept(c);
@@ -384,7 +406,7 @@ final class VipdDaemon implements AutoCloseable {
   }
 
   /** Lets the data plane be built before the bridge that listens to its announcements. */
-  private static final class OwnershipForwarder implements dev.vipd.protocol.AnnouncementListener {
+  private static final class OwnershipForwarder implements AnnouncementListener {
     volatile OwnershipBridge target;
 
     @Override
