@@ -16,6 +16,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The layer-2 data plane of one interface: an ARP socket and an IPv6 socket, the {@link Responder}
@@ -52,14 +53,12 @@ public final class Speaker implements AutoCloseable {
     this.groups = groups;
     responder.attach(arpSocket, ndpSocket);
     this.announcer = announcers.create(this::sendAnnouncement, this::stillOwned);
-    arpSocket.setFilter(BpfFilters.arp(new int[0]));
-    ndpSocket.setFilter(BpfFilters.ndp(new long[0]));
   }
 
   /** Builds an announcer once the speaker can send and tell ownership. */
   @FunctionalInterface
   public interface AnnouncerFactory {
-    Announcer create(AnnouncementSink sink, java.util.function.Predicate<InetAddress> stillOwned);
+    Announcer create(AnnouncementSink sink, Predicate<InetAddress> stillOwned);
   }
 
   /**
