@@ -88,6 +88,12 @@ final class ControlCommands {
     String command() {
       return "undrain";
     }
+
+    @Override
+    Integer done(String body) {
+      System.out.println("undrained: this node is eligible again");
+      return Vipd.OK;
+    }
   }
 
   @Command(name = "status",
