@@ -29,7 +29,11 @@ final class CheckRunner {
   private static final class Attempt {
     final long generation;
     final AtomicBoolean completed = new AtomicBoolean();
-    volatile boolean probeRunning = true;
+    /**
+     * True only while the probe's code runs: a probe still queued when its timeout cancels it
+     * never runs, and must not count as "still running" at every later tick.
+     */
+    volatile boolean probeRunning;
     volatile Future<?> task;
     volatile ScheduledFuture<?> timer;
 
@@ -136,7 +140,6 @@ final class CheckRunner {
     }
     if (current != null && current.probeRunning) {
       Attempt stuck = new Attempt(generation);
-      stuck.probeRunning = false;
       complete(stuck, ProbeResult.fail("previous probe still running after its timeout"));
       return;
     }
@@ -147,7 +150,6 @@ final class CheckRunner {
     try {
       attempt.task = probeExecutor.submit(() -> runProbe(attempt, p));
     } catch (RejectedExecutionException e) {
-      attempt.probeRunning = false;
       complete(attempt, ProbeResult.fail("probe executor is full or shut down"));
       return;
     }
@@ -162,6 +164,7 @@ final class CheckRunner {
   }
 
   private void runProbe(Attempt attempt, Probe p) {
+    attempt.probeRunning = true;
     ProbeResult result;
     try {
       result = p.run();

@@ -67,6 +67,33 @@ class HealthMonitorTest {
   }
 
   @Test
+  void aProbeCancelledWhileStillQueuedDoesNotBlockTheChecksAfterIt() throws Exception {
+    // A busy probe executor: the first probe waits in its queue until its timeout cancels it.
+    realExecutor = Executors.newSingleThreadExecutor();
+    CountDownLatch busy = new CountDownLatch(1);
+    realExecutor.execute(() -> {
+      try {
+        busy.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    probes.put("a", () -> ProbeResult.pass("ok"));
+    monitor = new HealthMonitor(scheduler, realExecutor, factory, registry, this::record);
+    monitor.start(List.of(tcp("a", 1, 1)));
+    scheduler.advance(Duration.ZERO);
+    tick(1); // the queued probe times out and is cancelled before it ever ran
+    assertThat(monitor.isUp("a")).isFalse();
+
+    busy.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      tick(1);
+      return monitor.isUp("a");
+    });
+    assertThat(events).contains("a:UP");
+  }
+
+  @Test
   void aProbeThatOverrunsItsTimeoutIsInterruptedAndFails() throws Exception {
     CountDownLatch interrupted = new CountDownLatch(1);
     AtomicInteger calls = new AtomicInteger();
