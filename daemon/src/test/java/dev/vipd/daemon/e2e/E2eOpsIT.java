@@ -153,8 +153,11 @@ class E2eOpsIT {
       Map<String, Long> moved = awaitNeighbours(vips, newMac, t0);
       System.out.printf("E2E MAC change on %s (%s -> %s): client's entries moved after %s ms%n",
           node.name, oldMac, newMac, moved);
-      assertThat(moved).as("VIP -> ms until the client's entry named " + newMac)
-          .containsOnlyKeys(vips);
+      Map<String, String> entries = new LinkedHashMap<>();
+      vips.forEach(vip -> entries.put(vip, neighbourMac(vip)));
+      assertThat(moved).as("VIP -> ms until the client's entry named " + newMac
+          + " (re-announced with the new MAC); the client's entries 5 s after the change: "
+          + entries).containsOnlyKeys(vips);
     } finally {
       long t1 = System.nanoTime();
       node.host.run("ip", "link", "set", "eth0", "address", oldMac);
