@@ -292,6 +292,17 @@ final class E2eLab implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the vipd CLI inside a host's namespace with exactly {@code args} (no {@code --socket}
+   * added, unlike {@link Node#cli}); stdout and stderr together in the output.
+   */
+  Sh.Result vipdIn(Host host, String... args) {
+    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace(), java(),
+        "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+    argv.addAll(List.of(args));
+    return Sh.exec(Duration.ofSeconds(40), argv.toArray(String[]::new));
+  }
+
   /** Sends a signal to a node's vipd by its PID. */
   void signal(Node n, String signal) {
     mustRun(Sh.exec(Duration.ofSeconds(5), "kill", "-" + signal, Long.toString(n.vipd.pid())));
