@@ -136,17 +136,10 @@ final class DataPlane implements AutoCloseable {
     }
   }
 
-  /** A new MAC (bond failover): announce every owned VIP of the interface again. */
-  synchronized void reannounce(String interfaceName) {
-    Speaker speaker = speakers.get(interfaceName);
-    if (speaker != null) {
-      speaker.announcer().reannounceAll();
-    }
-  }
-
   /**
-   * The interface was deleted and created again: its sockets are bound to a dead index, so open
-   * new ones and take over the owned VIPs.
+   * New sockets for {@code interfaceName}, which take over the owned VIPs and announce them again:
+   * after the interface was deleted and created again (the old sockets are bound to a dead
+   * index), and after its MAC changed (bond failover; sockets read the MAC once, when opened).
    */
   synchronized void reopen(String interfaceName) {
     Speaker old = speakers.remove(interfaceName);

@@ -261,23 +261,11 @@ final class VipdDaemon implements AutoCloseable {
     workers.shutdownNow();
   }
 
-  /**
-   * Another MAC claims a VIP this node answers for. During a hand-over (drain, leave, stop) the
-   * successor announces while this node still answers for a moment on purpose: the owners table
-   * then names the successor, and the claim is expected. Anything else is a real conflict.
-   */
-  private void conflict(InetAddress vip, long otherMac) {
-    ClusterNode c = cluster;
-    var owner = c == null ? null : c.status().owners().get(vip);
-    String text = InetAddresses.format(vip);
-    String mac = MacAddress.of(otherMac).toString();
-    if (owner != null && !owner.node().equals(config.node().name())) {
-      log.info("op=handover vip={} new_owner={} other_mac={} msg=\"successor announcing\"",
-          text, owner.node(), mac);
-    } else {
-      log.warn("op=conflict vip={} other_mac={} msg=\"another host claims an owned VIP\"", text,
-          mac);
-    }
+  /** Another MAC claims a VIP this node answers for: counted and logged. */
+  private boolean conflict(InetAddress vip, long otherMac) {
+    log.warn("op=conflict vip={} other_mac={} msg=\"another host claims an owned VIP\"",
+        InetAddresses.format(vip), MacAddress.of(otherMac));
+    return true;
   }
 
   private void refreshEligibility() {
@@ -297,8 +285,11 @@ final class VipdDaemon implements AutoCloseable {
 
       @Override
       public void macChanged(String name, String newMac) {
-        log.warn("op=link interface={} mac={} msg=\"re-announcing\"", name, newMac);
-        dataPlane.reannounce(name);
+        // The sockets read the MAC once, when opened: new sockets answer and announce with the
+        // new one, and re-acquiring every owned VIP on them sends a fresh burst.
+        log.warn("op=link interface={} mac={} msg=\"reopening sockets and re-announcing\"", name,
+            newMac);
+        dataPlane.reopen(name);
       }
 
       @Override

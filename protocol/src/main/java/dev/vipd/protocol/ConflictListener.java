@@ -10,11 +10,15 @@ import java.net.InetAddress;
  */
 @FunctionalInterface
 public interface ConflictListener {
-  ConflictListener IGNORE = (vip, otherMac) -> {};
+  /** Counts every claim as a conflict and does nothing else. */
+  ConflictListener IGNORE = (vip, otherMac) -> true;
 
   /**
    * @param vip the owned address that another host claims
    * @param otherMac the claimant's hardware address (48-bit value)
+   * @return whether this is a real conflict, counted in {@code vipd_address_conflicts_total};
+   *     false when the claim is expected, e.g. the successor announcing while this node still
+   *     answers during a hand-over
    */
-  void conflict(InetAddress vip, long otherMac);
+  boolean conflict(InetAddress vip, long otherMac);
 }

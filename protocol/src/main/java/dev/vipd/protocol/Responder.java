@@ -194,16 +194,18 @@ public final class Responder {
   }
 
   /**
-   * Counts {@code vipd_address_conflicts_total{vip}} and tells the listener. Not the hot path:
-   * a conflict is rare, so the counter lookup may allocate.
+   * Tells the listener and, when it calls the claim a real conflict, counts {@code
+   * vipd_address_conflicts_total{vip}}. Not the hot path: a claim is rare, so the counter lookup
+   * may allocate.
    */
   private Verdict conflict(InetAddress vip, long otherMac) {
-    Counter.builder("vipd.address.conflicts")
-        .description("ARP or NDP frames from another MAC claiming an owned address")
-        .tag("vip", InetAddresses.format(vip))
-        .register(registry)
-        .increment();
-    conflicts.conflict(vip, otherMac);
+    if (conflicts.conflict(vip, otherMac)) {
+      Counter.builder("vipd.address.conflicts")
+          .description("ARP or NDP frames from another MAC claiming an owned address")
+          .tag("vip", InetAddresses.format(vip))
+          .register(registry)
+          .increment();
+    }
     return Verdict.CONFLICT;
   }
 

@@ -31,6 +31,7 @@ class ResponderTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
   private final List<String> conflicts = new ArrayList<>();
+  private boolean expectedClaims;
   private final FakeL2Socket arp = new FakeL2Socket(OUR_MAC);
   private final FakeL2Socket ndp = new FakeL2Socket(OUR_MAC);
   private Responder responder;
@@ -40,7 +41,8 @@ class ResponderTest {
     responder =
         new Responder(
             "eth0", registry, now::get,
-            (vip, mac) -> conflicts.add(vip.getHostAddress() + "@" + Long.toHexString(mac)));
+            (vip, mac) -> conflicts.add(vip.getHostAddress() + "@" + Long.toHexString(mac))
+                && !expectedClaims);
     responder.attach(arp, ndp);
     responder.setOwned(AddressSet.of(Set.of(VIP, VIP6)));
   }
@@ -87,6 +89,17 @@ class ResponderTest {
     assertThat(conflicts).containsExactly("198.51.100.100@20000000002");
     assertThat(registry.get("vipd.address.conflicts").tag("vip", "198.51.100.100").counter()
         .count()).isEqualTo(1);
+  }
+
+  @Test
+  void anExpectedClaimIsReportedButNotCountedAsAConflict() {
+    expectedClaims = true; // e.g. the successor announcing during a hand-over
+    ByteBuf garp = Unpooled.buffer();
+    ArpFrames.writeAnnouncement(garp, OTHER_MAC, InetAddresses.toInt(VIP));
+
+    assertThat(responder.handleArp(garp)).isEqualTo(Verdict.CONFLICT);
+    assertThat(conflicts).hasSize(1);
+    assertThat(registry.find("vipd.address.conflicts").counters()).isEmpty();
   }
 
   @Test
