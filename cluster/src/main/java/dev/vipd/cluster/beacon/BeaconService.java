@@ -122,8 +122,8 @@ public final class BeaconService implements AutoCloseable {
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.detector = new FailureDetector(profile, registry, new SafeListener(listener));
-    this.sent = Counter.builder("vipd_beacons_sent_total").register(registry);
-    this.sendErrors = Counter.builder("vipd_beacon_send_errors_total").register(registry);
+    this.sent = Counter.builder("vipd.beacons.sent").register(registry);
+    this.sendErrors = Counter.builder("vipd.beacon.send.errors").register(registry);
   }
 
   /** Opens the socket and starts the beacon thread. */
@@ -307,8 +307,8 @@ public final class BeaconService implements AutoCloseable {
 
   private void count(BeaconVerdict verdict) {
     verdicts.computeIfAbsent(verdict, v -> v == BeaconVerdict.ACCEPTED
-        ? Counter.builder("vipd_beacons_received_total").register(registry)
-        : Counter.builder("vipd_beacons_rejected_total").tag("reason", v.tag())
+        ? Counter.builder("vipd.beacons.received").register(registry)
+        : Counter.builder("vipd.beacons.rejected").tag("reason", v.tag())
             .register(registry))
         .increment();
   }

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What became of one received datagram. Every value but {@link #ACCEPTED} is a drop, counted as
- * {@code vipd_beacons_rejected_total{reason}} with {@link #tag()} as the reason.
+ * {@code vipd.beacons.rejected{reason}} with {@link #tag()} as the reason.
  */
 public enum BeaconVerdict {
   /** Authentic, fresh, from a known peer: counts as a sign of life. */

@@ -25,11 +25,11 @@ import java.util.TreeSet;
  *
  * <p>Listener calls happen only on a real change, synchronously, on the calling thread.
  * Not thread-safe: confine an instance to one thread ({@link BeaconService} does). The {@code
- * vipd_peer_suspect{node}} gauge may be read from any thread.
+ * vipd.peer.suspect{node}} gauge may be read from any thread.
  */
 public final class FailureDetector {
   /** Metric: 1 while a peer is suspect, else 0. */
-  public static final String SUSPECT_GAUGE = "vipd_peer_suspect";
+  public static final String SUSPECT_GAUGE = "vipd.peer.suspect";
 
   /** Receives suspicion changes. */
   public interface Listener {

@@ -81,13 +81,13 @@ class BeaconServiceTest {
   }
 
   private static double received(SimpleMeterRegistry registry) {
-    Counter counter = registry.find("vipd_beacons_received_total").counter();
+    Counter counter = registry.find("vipd.beacons.received").counter();
     return counter == null ? 0 : counter.count();
   }
 
   private static double rejected(SimpleMeterRegistry registry, BeaconVerdict reason) {
     Counter counter =
-        registry.find("vipd_beacons_rejected_total").tag("reason", reason.tag()).counter();
+        registry.find("vipd.beacons.rejected").tag("reason", reason.tag()).counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -112,8 +112,8 @@ class BeaconServiceTest {
     assertThat(ab[1].suspects()).isEmpty();
     assertThat(recorderA.events).doesNotContain("suspected b", "silent b");
     assertThat(recorderB.events).doesNotContain("suspected a", "silent a");
-    assertThat(registryA.get("vipd_peer_suspect").tag("node", "b").gauge().value()).isZero();
-    assertThat(registryA.get("vipd_beacons_sent_total").counter().count()).isGreaterThan(5);
+    assertThat(registryA.get("vipd.peer.suspect").tag("node", "b").gauge().value()).isZero();
+    assertThat(registryA.get("vipd.beacons.sent").counter().count()).isGreaterThan(5);
   }
 
   @Test
@@ -124,7 +124,7 @@ class BeaconServiceTest {
 
     await().atMost(Duration.ofSeconds(3)).until(() -> recorderA.events.contains("suspected b"));
     assertThat(ab[0].suspects()).containsExactly("b");
-    assertThat(registryA.get("vipd_peer_suspect").tag("node", "b").gauge().value()).isEqualTo(1);
+    assertThat(registryA.get("vipd.peer.suspect").tag("node", "b").gauge().value()).isEqualTo(1);
   }
 
   @Test
@@ -189,7 +189,7 @@ class BeaconServiceTest {
     BeaconService a = service("a", 1000, recorderA, registryA,
         () -> System.nanoTime() + offset.get());
     await().atMost(Duration.ofSeconds(3)).until(
-        () -> registryA.find("vipd_beacons_sent_total").counter() != null);
+        () -> registryA.find("vipd.beacons.sent").counter() != null);
     assertThat(recorderA.pauses).isEmpty();
 
     long pause = Duration.ofSeconds(2).toNanos();

@@ -1,0 +1,76 @@
+package dev.vipd.cluster;
+
+import dev.vipd.cluster.auth.ClusterSecret;
+import dev.vipd.cluster.beacon.FailureDetectionProfile;
+import dev.vipd.cluster.election.Policy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a {@link ClusterNode} needs to join, from the daemon's {@code vipd.node} and {@code
+ * vipd.cluster} configuration.
+ *
+ * @param clusterName the Hazelcast cluster name (travels in clear text: not a secret)
+ * @param nodeName this node's stable name, unique in the cluster
+ * @param labels this node's labels, matched against pools' node selectors
+ * @param bindAddress the address Hazelcast and the beacons bind to and advertise
+ * @param port the Hazelcast member port (no auto-increment)
+ * @param peers the Hazelcast members to join through (TCP-IP join); may include this node
+ * @param beaconPort the UDP port of the liveness beacons, the same on every node
+ * @param profile beacon interval and suspicion timeout
+ * @param policy quorum policy
+ * @param secret the cluster secret
+ * @param handoverGrace how long a draining or leaving node keeps answering for a VIP after it saw
+ *     the successor named; {@code null} means 200 ms
+ */
+public record ClusterSettings(
+    String clusterName,
+    String nodeName,
+    Map<String, String> labels,
+    InetAddress bindAddress,
+    int port,
+    List<InetSocketAddress> peers,
+    int beaconPort,
+    FailureDetectionProfile profile,
+    Policy policy,
+    ClusterSecret secret,
+    Duration handoverGrace) {
+
+  /** Long enough for the successor's gratuitous ARP / unsolicited NA to leave the host. */
+  public static final Duration DEFAULT_HANDOVER_GRACE = Duration.ofMillis(200);
+
+  public ClusterSettings {
+    Objects.requireNonNull(clusterName, "clusterName");
+    if (clusterName.isBlank()) {
+      throw new IllegalArgumentException("invalid cluster name: \"\" (expected: a name)");
+    }
+    Objects.requireNonNull(nodeName, "nodeName");
+    if (nodeName.isBlank()) {
+      throw new IllegalArgumentException("invalid node name: \"" + nodeName + "\" (expected: a name)");
+    }
+    labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    checkPort("port", port);
+    checkPort("beacon port", beaconPort);
+    peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
+    Objects.requireNonNull(profile, "profile");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(secret, "secret");
+    handoverGrace = handoverGrace == null ? DEFAULT_HANDOVER_GRACE : handoverGrace;
+    if (handoverGrace.isNegative() || handoverGrace.compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new IllegalArgumentException(
+          "invalid handover grace: " + handoverGrace.toMillis() + "ms (expected: 0-10000ms)");
+    }
+  }
+
+  private static void checkPort(String what, int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(
+          "invalid " + what + ": " + port + " (expected: 1-65535)");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.vipd.cluster.ownership;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.spi.merge.MergingValue;
+import com.hazelcast.spi.merge.SplitBrainMergePolicy;
+import dev.vipd.cluster.Assignment;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * Merges {@code vipd-owners} after a healed split: of the two values for a VIP, the one with the
+ * higher epoch wins; on equal epochs (both sides minted the same epoch under quorum {@code none})
+ * the one naming the lexicographically smaller node wins, so every member picks the same one.
+ * A value that does not decode loses to one that does; two undecodable values keep the existing
+ * one.
+ *
+ * <p>The policy has no secret, so it cannot check MACs: a forged value with a huge epoch would
+ * win here, but every reader verifies values and ignores it, and the writer repairs the entry.
+ * Hazelcast instantiates this class by name on every member (no-argument constructor).
+ */
+public final class OwnersMergePolicy
+    implements SplitBrainMergePolicy<byte[], MergingValue<byte[]>, Object> {
+
+  /** Higher epoch first, then the smaller node name. */
+  public static final Comparator<Assignment> PRECEDENCE =
+      Comparator.comparingLong(Assignment::epoch)
+          .thenComparing(Assignment::node, Comparator.reverseOrder());
+
+  @Override
+  public Object merge(MergingValue<byte[]> merging, MergingValue<byte[]> existing) {
+    if (merging == null) {
+      return existing.getRawValue();
+    }
+    if (existing == null) {
+      return merging.getRawValue();
+    }
+    return prefersMerging(merging.getDeserializedValue(), existing.getDeserializedValue())
+        ? merging.getRawValue()
+        : existing.getRawValue();
+  }
+
+  /**
+   * The pure comparison: whether the {@code merging} value (from the smaller side) replaces the
+   * {@code existing} one.
+   */
+  public static boolean prefersMerging(byte[] merging, byte[] existing) {
+    Optional<Assignment> m = AssignmentCodec.decode(merging);
+    Optional<Assignment> e = AssignmentCodec.decode(existing);
+    if (m.isEmpty()) {
+      return false;
+    }
+    if (e.isEmpty()) {
+      return true;
+    }
+    return PRECEDENCE.compare(m.get(), e.get()) > 0;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) {
+    // Stateless.
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) {
+    // Stateless.
+  }
+}
