@@ -13,7 +13,6 @@ import dev.vipd.protocol.AnnouncementListener;
 import dev.vipd.protocol.ConflictListener;
 import dev.vipd.protocol.Speaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.io.BufferedReader;
@@ -64,7 +63,7 @@ public final class TestNode {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     if (o.iface() != null) {
       group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-      speaker = Speaker.open((IoEventLoop) group.next(), o.iface(), ANNOUNCE, registry,
+      speaker = Speaker.open(group.next(), o.iface(), ANNOUNCE, registry,
           ConflictListener.IGNORE, AnnouncementListener.NONE);
     }
     ClusterSettings settings = new ClusterSettings(
