@@ -26,6 +26,7 @@ public final class NodeProcess implements AutoCloseable {
   private final List<NodeEvent> events = new CopyOnWriteArrayList<>();
   private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
   private final Thread reader;
+  private final long startedWallMillis = System.currentTimeMillis();
 
   NodeProcess(NodeOptions options, Process process, Path log) {
     this.options = options;
@@ -46,6 +47,11 @@ public final class NodeProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  /** Wall-clock time just after the JVM was started. */
+  public long startedWallMillis() {
+    return startedWallMillis;
   }
 
   public Path log() {

@@ -91,14 +91,19 @@ class PartitionIT {
   /** After heal: all three agree in their status, and by their own events one holder per VIP. */
   private static void awaitHealed(List<NodeProcess> nodes) {
     long healedAt = System.nanoTime();
+    String[] last = {""};
     ClusterLab.await("one owner per VIP in every view and by events after heal", MERGE, () -> {
       try {
         awaitAgreement(nodes, names(nodes), VIPS, Duration.ofMillis(1));
       } catch (AssertionError notYet) {
+        last[0] = notYet.getMessage();
         return false;
       }
+      last[0] = "views agree; holders by events: " + VIPS.stream().map(v -> v.getHostAddress()
+          + "=" + nodes.stream().filter(n -> holds(n, v)).map(NodeProcess::name).toList())
+          .toList();
       return Ownerships.oneHolderEach(nodes, VIPS);
-    });
+    }, () -> last[0]);
     System.out.printf("  healed in %d ms%n", ClusterLab.millisSince(healedAt));
     // stays so: no late flapping from the merge
     ClusterLab.sleep(2000);
