@@ -100,7 +100,7 @@ public final class ClusterNode implements AutoCloseable {
   private final long fenceHoldNanos;
   private volatile boolean fenced;
   private volatile boolean closed;
-  private long lastDeadlineRun = System.nanoTime();
+  private long lastDeadlineRun;
 
   private ClusterNode(
       ClusterSettings s, List<Pool> pools, OwnershipListener listener, MeterRegistry registry)
@@ -176,6 +176,7 @@ public final class ClusterNode implements AutoCloseable {
     });
     cluster.scheduleWithFixedDelay(core::evaluate, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     long interval = settings.profile().intervalNanos();
+    call(() -> lastDeadlineRun = System.nanoTime());
     cluster.scheduleAtFixedRate(this::pushDeadline, 0, interval, TimeUnit.NANOSECONDS);
     log.info("op=cluster-start node={} members={}", settings.nodeName(),
         hz.getCluster().getMembers().size());

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>Allowed: the boxed primitives, {@code String}, {@code Number} and {@code Enum} (superclass
  * descriptors are checked too) and {@code Object} (for the {@code Object[]} that collections
- * read into; {@code Object} itself is not serializable) from {@code java.lang}; the classes of {@code java.util} itself
+ * read into; {@code Object} itself is not serializable) and the exception base classes Hazelcast
+ * sends back for failed invocations from {@code java.lang}; the classes of {@code java.util} itself
  * (collections; not its subpackages); primitive arrays; and the packages passed to {@link
  * #create}, each with its subpackages. Everything else is rejected.
  */
@@ -43,7 +44,15 @@ public final class SerializationFilters {
           "java.lang.Character", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
           "java.lang.Double", "java.lang.Number", "java.lang.Enum",
           // Collections read their elements into an Object[] that the filter checks too.
-          "java.lang.Object");
+          "java.lang.Object",
+          // Hazelcast returns failed invocations as Java-serialized exceptions (member left,
+          // wrong target...): their superclasses and stack traces. Rejecting them leaves the
+          // invocation waiting for its 300 s call timeout.
+          "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException",
+          "java.lang.Error", "java.lang.StackTraceElement", "java.lang.IllegalStateException",
+          "java.lang.IllegalArgumentException", "java.lang.UnsupportedOperationException",
+          "java.util.concurrent.CancellationException", "java.util.concurrent.TimeoutException",
+          "java.util.concurrent.ExecutionException");
 
   private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
 

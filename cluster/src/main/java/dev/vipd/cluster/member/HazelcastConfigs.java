@@ -34,6 +34,8 @@ public final class HazelcastConfigs {
 
     String host = s.bindAddress().getHostAddress();
     config.setProperty("hazelcast.local.localAddress", host);
+    // Listen on the cluster address only, not on every interface (the default binds any).
+    config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     // Silent death: heartbeats every second, removal after 3 s without one (defaults 5 s / 60 s).

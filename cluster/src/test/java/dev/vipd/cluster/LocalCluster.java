@@ -1,0 +1,155 @@
+package dev.vipd.cluster;
+
+import dev.vipd.cluster.auth.ClusterSecret;
+import dev.vipd.cluster.beacon.FailureDetectionProfile;
+import dev.vipd.cluster.election.Policy;
+import dev.vipd.cluster.election.Pool;
+import dev.vipd.cluster.election.Quorum;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Real {@link ClusterNode}s in this JVM: node {@code i} binds 127.0.0.{i+1} (loopback answers
+ * the whole 127/8 on Linux) so that every node can use the same beacon port, as in production.
+ * Closes everything in {@link #close()}.
+ */
+final class LocalCluster implements AutoCloseable {
+  static final byte[] KEY = filled(7);
+  static final byte[] OTHER_KEY = filled(9);
+
+  final String name = "vipd-test-" + UUID.randomUUID();
+  final int hazelcastPort;
+  final int beaconPort;
+  final List<Recorder.Event> log = new CopyOnWriteArrayList<>();
+  final Map<String, ClusterNode> nodes = new LinkedHashMap<>();
+  final Map<String, Recorder> recorders = new LinkedHashMap<>();
+  final Map<String, SimpleMeterRegistry> registries = new LinkedHashMap<>();
+  private final int size;
+  private final Policy policy;
+  private List<Pool> pools;
+
+  LocalCluster(int size, Policy policy, List<Pool> pools) throws IOException {
+    this.size = size;
+    this.policy = policy;
+    this.pools = pools;
+    this.hazelcastPort = freeTcpPort();
+    this.beaconPort = freeUdpPort();
+  }
+
+  LocalCluster(int size, List<Pool> pools) throws IOException {
+    this(size, new Policy(Quorum.NONE, size), pools);
+  }
+
+  static String nodeName(int index) {
+    return "n" + (index + 1);
+  }
+
+  static InetAddress host(int index) {
+    try {
+      return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (index + 1)});
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  ClusterSettings settings(int index, byte[] key) {
+    List<InetSocketAddress> peers = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      peers.add(new InetSocketAddress(host(i), hazelcastPort));
+    }
+    return new ClusterSettings(name, nodeName(index), Map.of("idx", Integer.toString(index)),
+        host(index), hazelcastPort, peers, beaconPort, FailureDetectionProfile.DEFAULT, policy,
+        ClusterSecret.of(key), Duration.ofMillis(200));
+  }
+
+  ClusterNode start(int index) throws IOException {
+    return start(index, KEY);
+  }
+
+  ClusterNode start(int index, byte[] key) throws IOException {
+    String node = nodeName(index);
+    Recorder recorder = new Recorder(node, log);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ClusterNode started = ClusterNode.start(settings(index, key), pools, recorder, registry);
+    nodes.put(node, started);
+    recorders.put(node, recorder);
+    registries.put(node, registry);
+    return started;
+  }
+
+  void startAll() throws IOException {
+    for (int i = 0; i < size; i++) {
+      start(i);
+    }
+  }
+
+  ClusterNode node(String node) {
+    return nodes.get(node);
+  }
+
+  Recorder recorder(String node) {
+    return recorders.get(node);
+  }
+
+  void stop(String node) {
+    ClusterNode n = nodes.remove(node);
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ClusterNode n : List.copyOf(nodes.values())) {
+      try {
+        n.close();
+      } catch (RuntimeException e) {
+        // keep closing the others
+      }
+    }
+    nodes.clear();
+  }
+
+  static InetAddress ip(String text) {
+    try {
+      return InetAddress.getByName(text);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static List<InetAddress> ips(String... texts) {
+    return Arrays.stream(texts).map(LocalCluster::ip).toList();
+  }
+
+  private static byte[] filled(int value) {
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) value);
+    return key;
+  }
+
+  private static int freeTcpPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static int freeUdpPort() throws IOException {
+    try (DatagramSocket s = new DatagramSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
