@@ -143,19 +143,33 @@ public final class ClusterLab implements AutoCloseable {
    * all joined and see each other, so the VIPs spread over all of them.
    */
   public List<NodeProcess> startAll(NodeOptions base, int count) {
+    return startAll(base, count, false);
+  }
+
+  /**
+   * Starts n1..nN all at the same moment (joiners racing each other, as hosts booted together
+   * do), then waits until every one returned from {@code ClusterNode.start}.
+   */
+  public List<NodeProcess> startAllTogether(NodeOptions base) {
+    return startAll(base, size, true);
+  }
+
+  private List<NodeProcess> startAll(NodeOptions base, int count, boolean together) {
     long started = System.nanoTime();
     NodeOptions deferred = base.withDeferredPools(true);
     List<NodeProcess> nodes = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
-      // one by one: joiners started together sometimes never return from start (seen with the
-      // first ClusterNode: Hazelcast error responses rejected by the serialization filter)
       nodes.add(start(deferred.withName("n" + i, address(i))));
-      awaitJoined(nodes.get(i - 1));
+      if (!together) {
+        awaitJoined(nodes.get(i - 1));
+      }
     }
+    nodes.forEach(ClusterLab::awaitJoined);
     await("all members verified", Duration.ofSeconds(30), () -> statuses(nodes).values().stream()
         .allMatch(s -> nodes.stream().allMatch(n -> s.seesVerified(n.name()))));
     nodes.forEach(n -> n.send("pools"));
-    System.out.printf("  %d nodes up in %d ms%n", count, millisSince(started));
+    System.out.printf("  %d nodes up %s in %d ms%n", count, together ? "together" : "one by one",
+        millisSince(started));
     return nodes;
   }
 

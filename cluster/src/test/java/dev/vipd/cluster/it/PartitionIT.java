@@ -73,7 +73,8 @@ class PartitionIT {
 
   @Test
   void splitUnderNoQuorumHealsToOneOwnerEach() {
-    List<NodeProcess> nodes = lab.startAll(lab.options("none", "default", VIPS));
+    // started together: every start must return although the joiners race each other
+    List<NodeProcess> nodes = lab.startAllTogether(lab.options("none", "default", VIPS));
     awaitAgreement(nodes, names(nodes), VIPS, Duration.ofSeconds(30));
     NodeProcess cut = nodes.get(2);
     List<NodeProcess> majority = nodes.subList(0, 2);
