@@ -479,6 +479,11 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     @Override
+    public Set<String> suspects() {
+      return beacons.suspects();
+    }
+
+    @Override
     public void publish(Assignment a, byte[] sealed) {
       byte[] message = new byte[sealed.length + 1];
       message[0] = 1;
@@ -507,22 +512,12 @@ public final class ClusterNode implements AutoCloseable {
   private final class Beacons implements BeaconService.Listener {
     @Override
     public void suspected(String name) {
-      long at = now();
-      Set<String> suspects = beacons.suspects();
-      post(at, () -> {
-        Set<String> all = new HashSet<>(suspects);
-        all.add(name);
-        core.setSuspects(all);
-        core.evaluate();
-      });
+      post(now(), core::evaluate); // the evaluation reads beacons.suspects(), which has it
     }
 
     @Override
     public void cleared(String name) {
-      post(now(), () -> {
-        core.setSuspects(beacons.suspects());
-        core.evaluate();
-      });
+      post(now(), core::evaluate);
     }
 
     @Override

@@ -51,6 +51,9 @@ final class Coordinator {
 
     void setBeaconPeers(List<ViewMember> verifiedPeers);
 
+    /** The peers the beacons currently suspect (read at every evaluation, never cached). */
+    Set<String> suspects();
+
     void publish(Assignment a, byte[] sealed);
 
     void publishRemoval(Assignment last, byte[] sealed);
@@ -123,10 +126,6 @@ final class Coordinator {
 
   void setPools(List<Pool> newPools) {
     pools = List.copyOf(newPools);
-  }
-
-  void setSuspects(Set<String> newSuspects) {
-    suspects = Set.copyOf(newSuspects);
   }
 
   NodeState selfState() {
@@ -236,6 +235,9 @@ final class Coordinator {
       return;
     }
     view = io.members();
+    // Read, not pushed: a suspicion that was cleared, or a peer the beacons dropped and re-added
+    // (a healed split), must never linger here after the detector let it go.
+    suspects = Set.copyOf(io.suspects());
     List<ViewMember> peers = new ArrayList<>();
     int unverified = 0;
     for (ViewMember m : view) {

@@ -121,7 +121,7 @@ public final class BeaconService implements AutoCloseable {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.detector = new FailureDetector(profile, registry, new SafeListener(listener));
+    this.detector = new FailureDetector(profile, registry, new SafeListener());
     this.sent = Counter.builder("vipd.beacons.sent").register(registry);
     this.sendErrors = Counter.builder("vipd.beacon.send.errors").register(registry);
   }
@@ -187,7 +187,10 @@ public final class BeaconService implements AutoCloseable {
     this.leaving = leaving;
   }
 
-  /** The currently suspected peers, as of the last tick. Thread-safe. */
+  /**
+   * The currently suspected peers: updated before every {@code suspected} and {@code cleared}
+   * call and when the peers change (a peer dropped and re-added starts unsuspected). Thread-safe.
+   */
   public Set<String> suspects() {
     return suspects;
   }
@@ -238,6 +241,7 @@ public final class BeaconService implements AutoCloseable {
       incarnations.keySet().retainAll(update.keySet());
       leavingReported.keySet().retainAll(update.keySet());
       detector.setPeers(update.keySet(), now);
+      suspects = detector.suspects(); // a removed peer is no suspect any more
     }
   }
 
@@ -350,31 +354,31 @@ public final class BeaconService implements AutoCloseable {
     }
   }
 
-  /** Guards the beacon thread against a throwing listener. */
-  private static final class SafeListener implements FailureDetector.Listener {
-    private final Listener delegate;
-
-    SafeListener(Listener delegate) {
-      this.delegate = delegate;
-    }
-
+  /**
+   * Publishes the detector's suspects before the listener hears of a change (a listener that
+   * reads {@link #suspects()} in {@code cleared} must not see the peer still suspected), and
+   * guards the beacon thread against a throwing listener.
+   */
+  private final class SafeListener implements FailureDetector.Listener {
     @Override
     public void suspected(String name) {
       log.warn("op=peer-suspected node={}", name);
-      safely(() -> delegate.suspected(name));
+      suspects = detector.suspects();
+      safely(() -> listener.suspected(name));
     }
 
     @Override
     public void cleared(String name) {
       log.info("op=peer-cleared node={}", name);
-      safely(() -> delegate.cleared(name));
+      suspects = detector.suspects();
+      safely(() -> listener.cleared(name));
     }
 
     @Override
     public void silent(String name) {
       log.warn("op=peer-silent node={} hint=\"no valid beacon yet: blocked UDP port or wrong key?\"",
           name);
-      safely(() -> delegate.silent(name));
+      safely(() -> listener.silent(name));
     }
   }
 }
