@@ -210,6 +210,11 @@ final class Coordinator {
     suspended = false;
   }
 
+  /** Whether Hazelcast is merging this side into another (between MERGING and MERGED). */
+  boolean suspended() {
+    return suspended;
+  }
+
   void close() {
     closed = true;
     tracker.setMayOwn(false, Reason.MEMBER_LOST);

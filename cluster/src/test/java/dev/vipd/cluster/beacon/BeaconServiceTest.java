@@ -159,6 +159,33 @@ class BeaconServiceTest {
   }
 
   @Test
+  void nodesAliveOutsideOneAnothersViewAreStrangers() throws Exception {
+    BeaconService a = service("a", 1000, recorderA, registryA, System::nanoTime);
+    BeaconService b = service("b", 2000, recorderB, registryB, System::nanoTime);
+    // b has dropped a from its view but still beacons a's configured address
+    b.setOthers(List.of(a.localAddress()));
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.strangers().equals(java.util.Set.of("b")));
+    assertThat(b.strangers()).isEmpty(); // a sends b nothing
+
+    // a still lists b as a peer, b does not list a: b's beacons flag a as not its member
+    a.setPeers(Map.of("b", b.localAddress()));
+    Thread.sleep(PROFILE.interval().toMillis() * 5);
+    assertThat(a.strangers()).containsExactly("b");
+    assertThat(a.suspects()).isEmpty();
+
+    // merged: both list each other; the flag goes, and with it the stranger
+    b.setPeers(Map.of("a", a.localAddress()));
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.strangers().isEmpty());
+    await().atMost(Duration.ofSeconds(3)).until(() -> b.strangers().isEmpty());
+
+    // a stopped node stops being a stranger after the pause threshold
+    a.setPeers(Map.of());
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.strangers().contains("b"));
+    b.close();
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.strangers().isEmpty());
+  }
+
+  @Test
   void forgedAndReplayedBeaconsAreRejectedAndCounted() throws Exception {
     BeaconService[] ab = pair();
     ClusterSecret wrong = ClusterSecret.of(BeaconTest.KEY_B);
