@@ -209,6 +209,7 @@ public final class ClusterNode implements AutoCloseable {
     events.addMessageListener(m -> post(0, () -> core.onOwnerEvent(m.getMessageObject())));
     hz.getLifecycleService().addLifecycleListener(this::lifecycle);
     call(() -> {
+      core.joined(now());
       scan();
       core.updateSelf(core.selfState());
       core.evaluate();

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
 final class Coordinator {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
   /**
-   * Longest wait at a cold start for the configured peers before placing new VIPs: Hazelcast
-   * starts a member in ~2 s and hosts booted together join within a few seconds of each other.
+   * Longest wait at a cold start for the configured peers before placing new VIPs, counted from
+   * the moment this member joined: hosts booted together join within a few seconds of each
+   * other. Not from the process start: Hazelcast's own start takes ~2 s, and more in a cold JVM,
+   * which would eat the window of the first member.
    */
   static final long SETTLE_MILLIS = 5_000;
 
@@ -86,7 +88,7 @@ final class Coordinator {
   private boolean closed;
   private boolean fenced;
   private long causeMillis = Long.MAX_VALUE;
-  private final long startedMillis;
+  private long joinedMillis;
   private final int expectedMembers;
 
   Coordinator(
@@ -99,7 +101,7 @@ final class Coordinator {
       Io io) {
     this.self = settings.nodeName();
     this.settings = settings;
-    this.startedMillis = startTimeMillis;
+    this.joinedMillis = startTimeMillis;
     this.expectedMembers = expectedMembers(settings);
     this.secret = settings.secret();
     this.codec = new AssignmentCodec(secret);
@@ -323,15 +325,19 @@ final class Coordinator {
     repair.clear();
   }
 
+  /** This member has joined (Hazelcast started): the settle window starts now. */
+  void joined(long millis) {
+    joinedMillis = millis;
+  }
+
   /**
    * Cold start: while fewer members than configured peers have joined (and published their
-   * status) and {@link #SETTLE_MILLIS}
-   * have not passed since this node started, VIPs nobody owns yet are not placed, so that hosts
+   * status) and {@link #SETTLE_MILLIS} have not passed since this node joined, VIPs nobody owns yet are not placed, so that hosts
    * started together share the VIPs instead of the first one taking all of them (ownership is
    * sticky afterwards). VIPs that already have an owner, or lose it, are never held back.
    */
   private boolean settling(long now) {
-    return now - startedMillis < SETTLE_MILLIS
+    return now - joinedMillis < SETTLE_MILLIS
         && view.stream().filter(m -> m.verified() && stateOf(m) != null).count()
             < expectedMembers;
   }
