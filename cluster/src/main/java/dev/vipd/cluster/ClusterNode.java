@@ -79,7 +79,14 @@ import org.slf4j.LoggerFactory;
  * On unfencing it re-reads the table (the merge brought the others' assignments) and evaluates:
  * what moved away is released, what the table still names it for at the same epochs is ours.
  *
-  * <p><b>Known races.</b> (1) A pause shorter than the suspicion timeout is not detected; peers
+  * <p><b>Healed splits.</b> Hazelcast merges the smaller side into the larger; the owners
+ * table's merge policy keeps the higher epoch, ties to the smaller node name. The merge fires
+ * entry events on some members only, so the merged side relays every assignment it knows as an
+ * event after {@code MERGED}, and every member re-reads the tables shortly after a member was
+ * added; trackers keep whichever assignment precedes, so all views converge on the merged table
+ * and the writer, whose table is then the merged one, publishes only real changes on top.
+ *
+ * <p><b>Known races.</b> (1) A pause shorter than the suspicion timeout is not detected; peers
  * do not suspect us either. (2) A node whose Hazelcast still lists peers that already dropped
  * it learns it from their not-member beacons; with the beacon port blocked and Hazelcast open
  * it would unfence after the hold and hold stale VIPs until Hazelcast notices. (3) Suspicion is not symmetric: a peer may suspect us while we do not know;
@@ -97,6 +104,9 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Re-election tick: preemption delays and anything a lost event would have triggered. */
   private static final long TICK_MILLIS = 1_000;
+
+  /** When to re-read the tables after a member was added (a merge may have changed them). */
+  private static final long RESCAN_AFTER_JOIN_MILLIS = 2_000;
 
   /** Replication slack of the fence hold (see the class comment). */
   private static final long REPLICATION_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -197,6 +207,16 @@ public final class ClusterNode implements AutoCloseable {
       @Override
       public void memberAdded(MembershipEvent event) {
         post(System.currentTimeMillis(), core::evaluate);
+        // A member added may be a healed split merging in: read the merged table again once
+        // the merge has been applied (a merge fires entry events on some members only).
+        try {
+          cluster.schedule(() -> awake(() -> {
+            scan();
+            core.evaluate();
+          }), RESCAN_AFTER_JOIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          // closed
+        }
       }
 
       @Override
@@ -462,6 +482,7 @@ public final class ClusterNode implements AutoCloseable {
         scan();
         core.updateSelf(core.selfState());
         core.evaluate();
+        core.relayKnown();
       });
       case SHUTTING_DOWN, SHUTDOWN -> post(0, core::close);
       default -> { }
@@ -576,6 +597,14 @@ public final class ClusterNode implements AutoCloseable {
       System.arraycopy(sealed, 0, message, 1, sealed.length);
       events.publish(message);
       async("owner-remove", () -> owners.remove(Vips.format(last.vip())));
+    }
+
+    @Override
+    public void relay(Assignment a, byte[] sealed) {
+      byte[] message = new byte[sealed.length + 1];
+      message[0] = 1;
+      System.arraycopy(sealed, 0, message, 1, sealed.length);
+      events.publish(message);
     }
 
     @Override

@@ -61,6 +61,9 @@ final class Coordinator {
     void publishRemoval(Assignment last, byte[] sealed);
 
     void publishState(NodeState state);
+
+    /** Sends a known assignment again as an event only (no table write). */
+    void relay(Assignment a, byte[] sealed);
   }
 
   private final String self;
@@ -228,6 +231,19 @@ final class Coordinator {
 
   boolean mayAnswer() {
     return !closed && !suspended && !selfUnverified && quorum;
+  }
+
+  /**
+   * After this side merged into another: sends every assignment this node knows as an event, so
+   * that the other side learns what this side decided while split. Receivers keep whichever
+   * precedes ({@link dev.vipd.cluster.ownership.OwnersMergePolicy#PRECEDENCE}), the same rule
+   * the table's merge policy applies, so all members converge on the merged table even where
+   * the merge itself fired no entry event on them. The values are the writers' own, relayed.
+   */
+  void relayKnown() {
+    for (Assignment a : List.copyOf(tracker.known().values())) {
+      io.relay(a, codec.seal(a));
+    }
   }
 
   OwnershipTracker tracker() {

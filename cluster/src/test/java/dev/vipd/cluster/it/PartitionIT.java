@@ -67,6 +67,7 @@ class PartitionIT {
         .noneMatch(v -> holds(cut, v));
     assertThat(cut.status(ClusterLab.STATUS_TIMEOUT).quorum()).as("quorum of %s", cut).isFalse();
 
+    awaitSplit(cut, majority);
     lab.heal(cut);
     awaitHealed(nodes);
   }
@@ -85,8 +86,21 @@ class PartitionIT {
     ClusterLab.await(cut + " holds every VIP on its side", Duration.ofSeconds(30),
         () -> VIPS.stream().allMatch(v -> holds(cut, v)));
 
+    awaitSplit(cut, majority);
     lab.heal(cut);
     awaitHealed(nodes);
+  }
+
+  /**
+   * Waits until Hazelcast itself split (each side dropped the other after its heartbeat
+   * timeout), so that healing needs a real merge and not just fresh beacons.
+   */
+  private static void awaitSplit(NodeProcess cut, List<NodeProcess> majority) {
+    ClusterLab.await("Hazelcast split between " + cut + " and " + majority, Duration.ofSeconds(30),
+        () -> cut.status(ClusterLab.STATUS_TIMEOUT).members().keySet().equals(
+            java.util.Set.of(cut.name()))
+            && majority.stream().noneMatch(n -> n.status(ClusterLab.STATUS_TIMEOUT).members()
+                .containsKey(cut.name())));
   }
 
   /** After heal: all three agree in their status, and by their own events one holder per VIP. */
