@@ -53,20 +53,43 @@ import org.slf4j.LoggerFactory;
  * never waits on a partition; readers take whichever copy arrives first (epochs order them).
  *
  * <p><b>Fencing.</b> Every beacon interval, while not fenced, {@link
- * OwnershipListener#answerDeadline} is pushed to now + suspicion timeout. When the beacon thread
- * (or the deadline task itself) sees this process was not scheduled for longer than the
- * suspicion timeout, the node is fenced at once: no more pushes, so the data plane stops
- * answering when the last deadline (already past) is checked. It stays fenced for {@link
- * #fenceHoldNanos} — the suspicion timeout (peers may suspect us only that long after our last
- * beacon), plus two beacon intervals (the writer acts on the next evaluation), plus 1 s for the
- * replication of the reassignment to reach us — and then unfences: by then the tracker has
- * released whatever moved away, and what the table still names us for at the same epochs is
- * ours.
+ * OwnershipListener#answerDeadline} is pushed to now + suspicion timeout. Every task of the
+ * cluster thread first checks how long that thread was idle; when it (or the beacon thread)
+ * sees that this process was not scheduled for longer than the suspicion timeout, the node is
+ * fenced at once and no more deadlines are pushed. The deadline is extended only by a run that
+ * itself saw no gap: a fixed-rate schedule fires the runs it missed at once on resume, and the
+ * first of them sees the gap and fences, so none of them pushes. The data plane's own thread may
+ * run before any of ours on resume, but the deadline it checks was last set before the pause to
+ * at most the suspicion timeout ahead, so it is already past: frames queued during the pause are
+ * not answered, nothing is refreshed or announced.
+ *
+ * <p>Unfencing takes two conditions. (1) The hold, {@link #fenceHoldNanos}: the suspicion
+ * timeout (peers may suspect us only that long after our last beacon), plus two beacon intervals
+ * (the writer acts on the next evaluation), plus 1 s for the replication of the reassignment to
+ * reach us. (2) Merged back: no <em>stranger</em> ({@link BeaconService#strangers}), that is no
+ * node whose fresh, verified beacons show it alive while it is missing from our Hazelcast view
+ * or has us missing from its view, and Hazelcast is not merging. The reason: a pause longer than
+ * Hazelcast's heartbeat timeout splits the cluster; on waking, this node's own Hazelcast drops
+ * the others and forms a cluster alone, in which it is the writer with quorum {@code none} and
+ * would assign every VIP to itself ({@code member-lost}) and announce them until the merge some
+ * seconds later. The others, meanwhile, have moved its VIPs and keep beaconing it as a
+ * non-member. Beacons are the evidence that they are alive (a dead peer sends none, so a node
+ * whose peers really died unfences after the hold and takes over as before). While fenced the
+ * node writes nothing as writer and, with its deadline past, sends nothing for what it holds.
+ * On unfencing it re-reads the table (the merge brought the others' assignments) and evaluates:
+ * what moved away is released, what the table still names it for at the same epochs is ours.
+ *
+  * <p><b>Healed splits.</b> Hazelcast merges the smaller side into the larger; the owners
+ * table's merge policy keeps the higher epoch, ties to the smaller node name. The merge fires
+ * entry events on some members only, so the merged side relays every assignment it knows as an
+ * event after {@code MERGED}, and every member re-reads the tables shortly after a member was
+ * added; trackers keep whichever assignment precedes, so all views converge on the merged table
+ * and the writer, whose table is then the merged one, publishes only real changes on top.
  *
  * <p><b>Known races.</b> (1) A pause shorter than the suspicion timeout is not detected; peers
- * do not suspect us either. (2) Between resuming and the beacon thread noticing, the cluster
- * thread may run first: the deadline task checks the gap itself, so no deadline is pushed for
- * a paused process. (3) Suspicion is not symmetric: a peer may suspect us while we do not know;
+ * do not suspect us either. (2) A node whose Hazelcast still lists peers that already dropped
+ * it learns it from their not-member beacons; with the beacon port blocked and Hazelcast open
+ * it would unfence after the hold and hold stale VIPs until Hazelcast notices. (3) Suspicion is not symmetric: a peer may suspect us while we do not know;
  * two members may then both act as writer for a moment; equal epochs are settled by the smaller
  * node name, higher epochs win everywhere. (4) The merge policy cannot verify MACs; readers do,
  * and the writer rewrites entries it could not verify. (5) A VIP removed before every member
@@ -81,6 +104,9 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Re-election tick: preemption delays and anything a lost event would have triggered. */
   private static final long TICK_MILLIS = 1_000;
+
+  /** When to re-read the tables after a member was added (a merge may have changed them). */
+  private static final long RESCAN_AFTER_JOIN_MILLIS = 2_000;
 
   /** Replication slack of the fence hold (see the class comment). */
   private static final long REPLICATION_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -100,7 +126,9 @@ public final class ClusterNode implements AutoCloseable {
   private final long fenceHoldNanos;
   private volatile boolean fenced;
   private volatile boolean closed;
-  private long lastDeadlineRun;
+  private long lastAwake;
+  private long idleSince;
+  private boolean mergeWaitLogged;
 
   private ClusterNode(
       ClusterSettings s, List<Pool> pools, OwnershipListener listener, MeterRegistry registry)
@@ -169,11 +197,26 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void begin() throws IOException {
+    call(() -> idleSince = lastAwake = System.nanoTime());
+    // First: it keeps the cluster thread's idle gaps short from now on (see awake).
+    cluster.scheduleAtFixedRate(() -> awake(this::pushDeadline), 0,
+        settings.profile().intervalNanos(), TimeUnit.NANOSECONDS);
+    beacons.setOthers(otherHosts(settings));
     beacons.start();
     hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
         post(System.currentTimeMillis(), core::evaluate);
+        // A member added may be a healed split merging in: read the merged table again once
+        // the merge has been applied (a merge fires entry events on some members only).
+        try {
+          cluster.schedule(() -> awake(() -> {
+            scan();
+            core.evaluate();
+          }), RESCAN_AFTER_JOIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          // closed
+        }
       }
 
       @Override
@@ -186,15 +229,14 @@ public final class ClusterNode implements AutoCloseable {
     events.addMessageListener(m -> post(0, () -> core.onOwnerEvent(m.getMessageObject())));
     hz.getLifecycleService().addLifecycleListener(this::lifecycle);
     call(() -> {
+      core.joined(now());
       scan();
       core.updateSelf(core.selfState());
       core.evaluate();
       return null;
     });
-    cluster.scheduleWithFixedDelay(core::evaluate, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    long interval = settings.profile().intervalNanos();
-    call(() -> lastDeadlineRun = System.nanoTime());
-    cluster.scheduleAtFixedRate(this::pushDeadline, 0, interval, TimeUnit.NANOSECONDS);
+    cluster.scheduleWithFixedDelay(() -> awake(core::evaluate), TICK_MILLIS, TICK_MILLIS,
+        TimeUnit.MILLISECONDS);
     log.info("op=cluster-start node={} members={}", settings.nodeName(),
         hz.getCluster().getMembers().size());
   }
@@ -335,16 +377,51 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
-  private void pushDeadline() {
+  /** The configured cluster hosts other than this one, at the beacon port. */
+  private static List<InetSocketAddress> otherHosts(ClusterSettings s) {
+    Set<InetSocketAddress> hosts = new java.util.LinkedHashSet<>();
+    for (InetSocketAddress peer : s.peers()) {
+      if (!peer.getAddress().equals(s.bindAddress())) {
+        hosts.add(new InetSocketAddress(peer.getAddress(), s.beaconPort()));
+      }
+    }
+    return List.copyOf(hosts);
+  }
+
+  /**
+   * Runs a cluster-thread task after checking how long this thread was idle since its previous
+   * task ended: idle longer than the suspicion timeout (the deadline task runs every beacon
+   * interval) means this process was not scheduled, and the node is fenced first, before the
+   * task can act on a view the pause made stale.
+   *
+   * @return whether this run saw such a gap
+   */
+  private boolean awake(Runnable task) {
     long now = System.nanoTime();
-    long gap = now - lastDeadlineRun;
-    lastDeadlineRun = now;
-    if (gap > settings.profile().suspicionTimeoutNanos()) {
-      fence(gap);
+    long idle = now - idleSince;
+    lastAwake = now;
+    boolean paused = idle > settings.profile().suspicionTimeoutNanos();
+    if (paused) {
+      fence(idle);
     }
-    if (!fenced && core.mayAnswer()) {
-      safely(() -> listener.answerDeadline(now + settings.profile().suspicionTimeoutNanos()));
+    if (fenced) {
+      core.setFenced(true); // now, not queued: this very task must not write as the writer
     }
+    try {
+      task.run();
+    } finally {
+      idleSince = System.nanoTime();
+    }
+    return paused;
+  }
+
+  /** Pushes the answer deadline; only ever from a run that saw no gap (see the class comment). */
+  private void pushDeadline() {
+    long now = lastAwake;
+    if (fenced || !core.mayAnswer()) {
+      return;
+    }
+    safely(() -> listener.answerDeadline(now + settings.profile().suspicionTimeoutNanos()));
   }
 
   /** Fences now and unfences after the hold; any thread. */
@@ -357,24 +434,44 @@ public final class ClusterNode implements AutoCloseable {
     fenced = true;
     fencedGauge.set(1);
     post(0, () -> core.setFenced(true));
+    scheduleUnfence(generation, fenceHoldNanos);
+  }
+
+  private void scheduleUnfence(long generation, long delayNanos) {
     try {
-      cluster.schedule(() -> unfence(generation), fenceHoldNanos, TimeUnit.NANOSECONDS);
+      cluster.schedule(() -> awake(() -> unfence(generation)), delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // closing
     }
   }
 
+  /** After the hold: unfences once merged back (see the class comment), else checks again. */
   private void unfence(long generation) {
     if (generation != fenceGeneration.get() || closed) {
       return;
     }
+    Set<String> strangers = beacons.strangers();
+    if (!strangers.isEmpty() || core.suspended()) {
+      if (!mergeWaitLogged) {
+        mergeWaitLogged = true;
+        log.warn("op=fence-held node={} alive_outside_view={} merging={} hint=\"waiting to"
+            + " merge back into the cluster before answering again\"", settings.nodeName(),
+            strangers, core.suspended());
+      }
+      scheduleUnfence(generation, settings.profile().intervalNanos());
+      return;
+    }
+    mergeWaitLogged = false;
+    scan();
     core.evaluate();
     core.setFenced(false);
     fenced = false;
     fencedGauge.set(0);
     log.info("op=unfenced node={} held={}", settings.nodeName(), core.tracker().held().size());
     core.evaluate();
-    pushDeadline();
+    if (!fenced) {
+      pushDeadline();
+    }
   }
 
   private void lifecycle(LifecycleEvent event) {
@@ -385,6 +482,7 @@ public final class ClusterNode implements AutoCloseable {
         scan();
         core.updateSelf(core.selfState());
         core.evaluate();
+        core.relayKnown();
       });
       case SHUTTING_DOWN, SHUTDOWN -> post(0, core::close);
       default -> { }
@@ -393,7 +491,7 @@ public final class ClusterNode implements AutoCloseable {
 
   private void post(long causeMillis, Runnable task) {
     try {
-      cluster.execute(() -> {
+      cluster.execute(() -> awake(() -> {
         try {
           if (causeMillis > 0) {
             core.cause(causeMillis);
@@ -402,7 +500,7 @@ public final class ClusterNode implements AutoCloseable {
         } catch (RuntimeException e) {
           log.warn("op=cluster-task node={} error={}", settings.nodeName(), e.toString(), e);
         }
-      });
+      }));
     } catch (RejectedExecutionException e) {
       // closed
     }
@@ -479,6 +577,11 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     @Override
+    public Set<String> suspects() {
+      return beacons.suspects();
+    }
+
+    @Override
     public void publish(Assignment a, byte[] sealed) {
       byte[] message = new byte[sealed.length + 1];
       message[0] = 1;
@@ -497,6 +600,14 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     @Override
+    public void relay(Assignment a, byte[] sealed) {
+      byte[] message = new byte[sealed.length + 1];
+      message[0] = 1;
+      System.arraycopy(sealed, 0, message, 1, sealed.length);
+      events.publish(message);
+    }
+
+    @Override
     public void publishState(NodeState state) {
       byte[] sealed = state.seal(settings.secret());
       async("state-put", () -> nodes.put(state.name(), sealed));
@@ -507,22 +618,12 @@ public final class ClusterNode implements AutoCloseable {
   private final class Beacons implements BeaconService.Listener {
     @Override
     public void suspected(String name) {
-      long at = now();
-      Set<String> suspects = beacons.suspects();
-      post(at, () -> {
-        Set<String> all = new HashSet<>(suspects);
-        all.add(name);
-        core.setSuspects(all);
-        core.evaluate();
-      });
+      post(now(), core::evaluate); // the evaluation reads beacons.suspects(), which has it
     }
 
     @Override
     public void cleared(String name) {
-      post(now(), () -> {
-        core.setSuspects(beacons.suspects());
-        core.evaluate();
-      });
+      post(now(), core::evaluate);
     }
 
     @Override

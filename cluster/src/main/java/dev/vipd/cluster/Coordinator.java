@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
 final class Coordinator {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
   /**
-   * Longest wait at a cold start for the configured peers before placing new VIPs: Hazelcast
-   * starts a member in ~2 s and hosts booted together join within a few seconds of each other.
+   * Longest wait at a cold start for the configured peers before placing new VIPs, counted from
+   * the moment this member joined: hosts booted together join within a few seconds of each
+   * other. Not from the process start: Hazelcast's own start takes ~2 s, and more in a cold JVM,
+   * which would eat the window of the first member.
    */
   static final long SETTLE_MILLIS = 5_000;
 
@@ -51,11 +53,17 @@ final class Coordinator {
 
     void setBeaconPeers(List<ViewMember> verifiedPeers);
 
+    /** The peers the beacons currently suspect (read at every evaluation, never cached). */
+    Set<String> suspects();
+
     void publish(Assignment a, byte[] sealed);
 
     void publishRemoval(Assignment last, byte[] sealed);
 
     void publishState(NodeState state);
+
+    /** Sends a known assignment again as an event only (no table write). */
+    void relay(Assignment a, byte[] sealed);
   }
 
   private final String self;
@@ -83,7 +91,7 @@ final class Coordinator {
   private boolean closed;
   private boolean fenced;
   private long causeMillis = Long.MAX_VALUE;
-  private final long startedMillis;
+  private long joinedMillis;
   private final int expectedMembers;
 
   Coordinator(
@@ -96,7 +104,7 @@ final class Coordinator {
       Io io) {
     this.self = settings.nodeName();
     this.settings = settings;
-    this.startedMillis = startTimeMillis;
+    this.joinedMillis = startTimeMillis;
     this.expectedMembers = expectedMembers(settings);
     this.secret = settings.secret();
     this.codec = new AssignmentCodec(secret);
@@ -123,10 +131,6 @@ final class Coordinator {
 
   void setPools(List<Pool> newPools) {
     pools = List.copyOf(newPools);
-  }
-
-  void setSuspects(Set<String> newSuspects) {
-    suspects = Set.copyOf(newSuspects);
   }
 
   NodeState selfState() {
@@ -211,6 +215,11 @@ final class Coordinator {
     suspended = false;
   }
 
+  /** Whether Hazelcast is merging this side into another (between MERGING and MERGED). */
+  boolean suspended() {
+    return suspended;
+  }
+
   void close() {
     closed = true;
     tracker.setMayOwn(false, Reason.MEMBER_LOST);
@@ -222,6 +231,19 @@ final class Coordinator {
 
   boolean mayAnswer() {
     return !closed && !suspended && !selfUnverified && quorum;
+  }
+
+  /**
+   * After this side merged into another: sends every assignment this node knows as an event, so
+   * that the other side learns what this side decided while split. Receivers keep whichever
+   * precedes ({@link dev.vipd.cluster.ownership.OwnersMergePolicy#PRECEDENCE}), the same rule
+   * the table's merge policy applies, so all members converge on the merged table even where
+   * the merge itself fired no entry event on them. The values are the writers' own, relayed.
+   */
+  void relayKnown() {
+    for (Assignment a : List.copyOf(tracker.known().values())) {
+      io.relay(a, codec.seal(a));
+    }
   }
 
   OwnershipTracker tracker() {
@@ -236,6 +258,9 @@ final class Coordinator {
       return;
     }
     view = io.members();
+    // Read, not pushed: a suspicion that was cleared, or a peer the beacons dropped and re-added
+    // (a healed split), must never linger here after the detector let it go.
+    suspects = Set.copyOf(io.suspects());
     List<ViewMember> peers = new ArrayList<>();
     int unverified = 0;
     for (ViewMember m : view) {
@@ -316,15 +341,19 @@ final class Coordinator {
     repair.clear();
   }
 
+  /** This member has joined (Hazelcast started): the settle window starts now. */
+  void joined(long millis) {
+    joinedMillis = millis;
+  }
+
   /**
    * Cold start: while fewer members than configured peers have joined (and published their
-   * status) and {@link #SETTLE_MILLIS}
-   * have not passed since this node started, VIPs nobody owns yet are not placed, so that hosts
+   * status) and {@link #SETTLE_MILLIS} have not passed since this node joined, VIPs nobody owns yet are not placed, so that hosts
    * started together share the VIPs instead of the first one taking all of them (ownership is
    * sticky afterwards). VIPs that already have an owner, or lose it, are never held back.
    */
   private boolean settling(long now) {
-    return now - startedMillis < SETTLE_MILLIS
+    return now - joinedMillis < SETTLE_MILLIS
         && view.stream().filter(m -> m.verified() && stateOf(m) != null).count()
             < expectedMembers;
   }

@@ -1,9 +1,14 @@
 package dev.vipd.cluster.auth;
 
 import java.io.ObjectInputFilter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JEP 290 deserialization filter for what cluster peers can make this JVM deserialize.
@@ -17,10 +22,23 @@ import java.util.regex.Pattern;
  *
  * <p>Allowed: the boxed primitives, {@code String}, {@code Number} and {@code Enum} (superclass
  * descriptors are checked too) and {@code Object} (for the {@code Object[]} that collections
- * read into; {@code Object} itself is not serializable) and the exception base classes Hazelcast
- * sends back for failed invocations from {@code java.lang}; the classes of {@code java.util} itself
+ * read into; {@code Object} itself is not serializable); the classes of {@code java.util} itself
  * (collections; not its subpackages); primitive arrays; and the packages passed to {@link
- * #create}, each with its subpackages. Everything else is rejected.
+ * #create}, each with its subpackages. Everything else is rejected, with one rule on top:
+ *
+ * <p><b>Exceptions.</b> Hazelcast answers a failed invocation (member left, wrong target, not
+ * yet started...) with the exception Java-serialized, causes and stack traces included; the
+ * cause is often a JDK type ({@code java.io.IOException}, {@code java.net.ConnectException},
+ * {@code java.util.concurrent.CompletionException}...). A rejected reply never completes the
+ * invocation, so the caller hangs (a member that starts together with others never returns
+ * from start). Listing exception types one by one cannot keep up with what Hazelcast may wrap,
+ * so every class assignable to {@link Throwable} is allowed when it comes from a {@code java.}
+ * package or from one of the allowed packages, together with {@link StackTraceElement} (the
+ * stack trace). Throwable's other fields are a {@code String} and a {@code java.util} list,
+ * already allowed. Throwables from elsewhere stay rejected: {@code
+ * javax.management.BadAttributeValueExpException}, for instance, calls {@code toString()} on a
+ * field while being read and is a classic gadget entry point. An exception's own fields still
+ * pass this filter class by class, so an allowed exception cannot carry a gadget in.
  */
 public final class SerializationFilters {
   /** Deepest object graph: vipd's values are flat records inside a collection or two. */
@@ -44,15 +62,14 @@ public final class SerializationFilters {
           "java.lang.Character", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
           "java.lang.Double", "java.lang.Number", "java.lang.Enum",
           // Collections read their elements into an Object[] that the filter checks too.
-          "java.lang.Object",
-          // Hazelcast returns failed invocations as Java-serialized exceptions (member left,
-          // wrong target...): their superclasses and stack traces. Rejecting them leaves the
-          // invocation waiting for its 300 s call timeout.
-          "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException",
-          "java.lang.Error", "java.lang.StackTraceElement", "java.lang.IllegalStateException",
-          "java.lang.IllegalArgumentException", "java.lang.UnsupportedOperationException",
-          "java.util.concurrent.CancellationException", "java.util.concurrent.TimeoutException",
-          "java.util.concurrent.ExecutionException");
+          "java.lang.Object");
+
+  private static final Logger log = LoggerFactory.getLogger(SerializationFilters.class);
+
+  /** Classes already logged as rejected; bounded so that a peer cannot grow it forever. */
+  private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+
+  private static final int MAX_REPORTED = 100;
 
   private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
 
@@ -65,7 +82,10 @@ public final class SerializationFilters {
    * @throws IllegalArgumentException if a name is not a Java package name
    */
   public static ObjectInputFilter create(List<String> packages) {
-    return ObjectInputFilter.Config.createFilter(pattern(packages));
+    ObjectInputFilter pattern = ObjectInputFilter.Config.createFilter(pattern(packages));
+    List<String> prefixes = new ArrayList<>(List.of("java."));
+    packages.forEach(p -> prefixes.add(p + "."));
+    return new ExceptionAware(pattern, List.copyOf(prefixes));
   }
 
   /** The JEP 290 pattern {@link #create} compiles, for logs and for {@code jdk.serialFilter}. */
@@ -86,6 +106,45 @@ public final class SerializationFilters {
     }
     pattern.add("!*");
     return pattern.toString();
+  }
+
+  /**
+   * The pattern filter (limits first), then the exception rule of the class comment for classes
+   * the pattern leaves undecided or rejects; rejections are logged once per class.
+   */
+  private record ExceptionAware(ObjectInputFilter pattern, List<String> throwablePrefixes)
+      implements ObjectInputFilter {
+    @Override
+    public Status checkInput(FilterInfo info) {
+      Status status = pattern.checkInput(info);
+      Class<?> type = info.serialClass();
+      if (status == Status.ALLOWED || type == null || exceedsLimits(info)) {
+        return status;
+      }
+      while (type.isArray()) {
+        type = type.getComponentType();
+      }
+      if (type == StackTraceElement.class
+          || (Throwable.class.isAssignableFrom(type) && fromAllowedPackage(type))) {
+        return Status.ALLOWED;
+      }
+      if (status == Status.REJECTED && REPORTED.size() < MAX_REPORTED
+          && REPORTED.add(type.getName())) {
+        log.warn("op=deserialization-rejected class={} hint=\"a cluster peer sent a type"
+            + " vipd does not accept\"", type.getName());
+      }
+      return status;
+    }
+
+    private boolean fromAllowedPackage(Class<?> type) {
+      String name = type.getName();
+      return throwablePrefixes.stream().anyMatch(name::startsWith);
+    }
+
+    private static boolean exceedsLimits(FilterInfo info) {
+      return info.depth() > MAX_DEPTH || info.arrayLength() > MAX_ARRAY_LENGTH
+          || info.references() > MAX_REFERENCES || info.streamBytes() > MAX_BYTES;
+    }
   }
 
   /**

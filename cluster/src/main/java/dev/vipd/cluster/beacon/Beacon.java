@@ -19,7 +19,7 @@ import java.util.Objects;
  *  4      n   node name, UTF-8
  *  4+n    8   start time, ms since the epoch, big-endian
  *  12+n   8   sequence number, big-endian, >= 0
- *  20+n   1   flags: 0x01 leaving; other bits must be 0
+ *  20+n   1   flags: 0x01 leaving, 0x02 not-member; other bits must be 0
  *  21+n  16   HMAC-SHA256 over bytes [0, 21+n), truncated to 16 bytes
  * </pre>
  *
@@ -30,13 +30,18 @@ import java.util.Objects;
  * @param startTimeMillis the sender's start time; a new value means a restarted node
  * @param sequence increases by one per beacon within an incarnation (replay protection)
  * @param leaving the sender is handing its VIPs over and stopping
+ * @param notMember the recipient is not a member of the sender's cluster view (the sender
+ *     beacons the configured peers it has no member for, so that a node cut off from the
+ *     cluster, for instance after a pause of its own, learns that the others are alive)
  */
-public record Beacon(String name, long startTimeMillis, long sequence, boolean leaving) {
+public record Beacon(
+    String name, long startTimeMillis, long sequence, boolean leaving, boolean notMember) {
   static final int MAGIC = 0x7642;
   static final int VERSION = 1;
   static final int MAX_NAME_BYTES = 64;
   static final int MAC_BYTES = 16;
   static final int FLAG_LEAVING = 0x01;
+  static final int FLAG_NOT_MEMBER = 0x02;
   static final int HEADER_BYTES = 4;
   static final int FIXED_BYTES = HEADER_BYTES + 8 + 8 + 1 + MAC_BYTES;
   /** Largest encoded beacon; a receive buffer of this size is enough. */
@@ -59,13 +64,19 @@ public record Beacon(String name, long startTimeMillis, long sequence, boolean l
     }
   }
 
+  /** A beacon to a member of the sender's view. */
+  public Beacon(String name, long startTimeMillis, long sequence, boolean leaving) {
+    this(name, startTimeMillis, sequence, leaving, false);
+  }
+
   /** The signed datagram payload. */
   public byte[] encode(ClusterSecret secret) {
     byte[] nameUtf8 = name.getBytes(StandardCharsets.UTF_8);
     int macOffset = FIXED_BYTES - MAC_BYTES + nameUtf8.length;
     ByteBuffer out = ByteBuffer.allocate(macOffset + MAC_BYTES);
     out.putShort((short) MAGIC).put((byte) VERSION).put((byte) nameUtf8.length).put(nameUtf8);
-    out.putLong(startTimeMillis).putLong(sequence).put((byte) (leaving ? FLAG_LEAVING : 0));
+    out.putLong(startTimeMillis).putLong(sequence)
+        .put((byte) ((leaving ? FLAG_LEAVING : 0) | (notMember ? FLAG_NOT_MEMBER : 0)));
     byte[] bytes = out.array();
     System.arraycopy(secret.sign(bytes, 0, macOffset), 0, bytes, macOffset, MAC_BYTES);
     return bytes;
@@ -117,10 +128,11 @@ public record Beacon(String name, long startTimeMillis, long sequence, boolean l
     long startTime = in.getLong();
     long sequence = in.getLong();
     int flags = in.get() & 0xff;
-    if (startTime < 0 || sequence < 0 || (flags & ~FLAG_LEAVING) != 0) {
+    if (startTime < 0 || sequence < 0 || (flags & ~(FLAG_LEAVING | FLAG_NOT_MEMBER)) != 0) {
       return new Rejected(BeaconVerdict.MALFORMED);
     }
-    return new Decoded(new Beacon(name, startTime, sequence, (flags & FLAG_LEAVING) != 0));
+    return new Decoded(new Beacon(name, startTime, sequence, (flags & FLAG_LEAVING) != 0,
+        (flags & FLAG_NOT_MEMBER) != 0));
   }
 
   /** Convenience for a whole array. */

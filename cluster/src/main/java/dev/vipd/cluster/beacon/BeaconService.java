@@ -10,11 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -33,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * the pause threshold; (2) drains the socket; (3) when a tick is due, sends a beacon to every
  * peer and evaluates the detector. Draining before evaluating keeps a pause of our own from
  * turning into suspicion of peers whose beacons sat in the socket buffer.
+ *
+ * <p><b>Strangers.</b> Besides its peers, the service beacons every address set with {@link
+ * #setOthers} that no peer has (the configured members missing from the view), flagged {@link
+ * Beacon#notMember}. A verified, fresh beacon from a node that is not a peer here, or that
+ * flags us as not its member, makes that node a <em>stranger</em> for one pause threshold:
+ * alive, but not in one cluster with us ({@link #strangers}). A node that woke from a pause
+ * uses this to stay silent until it has merged back.
  *
  * <p>Listener methods run on the beacon thread and must return quickly. Lifecycle: {@code
  * LATENT -> STARTED -> CLOSED}; nothing runs before {@link #start()}.
@@ -73,8 +83,14 @@ public final class BeaconService implements AutoCloseable {
   private final Counter sendErrors;
   private final Map<BeaconVerdict, Counter> verdicts = new EnumMap<>(BeaconVerdict.class);
 
+  /** Bounds the per-name state kept for strangers (only holders of the key can add names). */
+  private static final int MAX_STRANGERS = 256;
+
   private final AtomicReference<Map<String, InetSocketAddress>> pendingPeers =
       new AtomicReference<>();
+  private volatile List<InetSocketAddress> others = List.of();
+  private final Map<String, long[]> strangerSeen = new HashMap<>();
+  private volatile Set<String> strangers = Set.of();
   private Map<String, InetSocketAddress> peers = Map.of();
   private final Map<String, long[]> incarnations = new HashMap<>();
   private final Map<String, Long> leavingReported = new HashMap<>();
@@ -121,7 +137,7 @@ public final class BeaconService implements AutoCloseable {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.detector = new FailureDetector(profile, registry, new SafeListener(listener));
+    this.detector = new FailureDetector(profile, registry, new SafeListener());
     this.sent = Counter.builder("vipd.beacons.sent").register(registry);
     this.sendErrors = Counter.builder("vipd.beacon.send.errors").register(registry);
   }
@@ -182,12 +198,33 @@ public final class BeaconService implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets the addresses to beacon besides the peers, flagged as not members: normally the
+   * configured cluster hosts at the beacon port. Addresses of current peers are skipped.
+   * Thread-safe.
+   */
+  public void setOthers(Collection<InetSocketAddress> addresses) {
+    others = List.copyOf(addresses);
+  }
+
+  /**
+   * The nodes heard from within the pause threshold that are not peers here or that flagged
+   * this node as not their member: alive, but not in one cluster with this node. Updated every
+   * tick. Thread-safe.
+   */
+  public Set<String> strangers() {
+    return strangers;
+  }
+
   /** Marks this node's beacons as leaving (graceful hand-over). Thread-safe. */
   public void setLeaving(boolean leaving) {
     this.leaving = leaving;
   }
 
-  /** The currently suspected peers, as of the last tick. Thread-safe. */
+  /**
+   * The currently suspected peers: updated before every {@code suspected} and {@code cleared}
+   * call and when the peers change (a peer dropped and re-added starts unsuspected). Thread-safe.
+   */
   public Set<String> suspects() {
     return suspects;
   }
@@ -238,6 +275,7 @@ public final class BeaconService implements AutoCloseable {
       incarnations.keySet().retainAll(update.keySet());
       leavingReported.keySet().retainAll(update.keySet());
       detector.setPeers(update.keySet(), now);
+      suspects = detector.suspects(); // a removed peer is no suspect any more
     }
   }
 
@@ -268,6 +306,7 @@ public final class BeaconService implements AutoCloseable {
       return BeaconVerdict.OWN_NAME;
     }
     if (!peers.containsKey(beacon.name())) {
+      noteStranger(beacon, now);
       return BeaconVerdict.UNKNOWN_PEER;
     }
     long[] last = incarnations.get(beacon.name());
@@ -281,6 +320,9 @@ public final class BeaconService implements AutoCloseable {
     }
     incarnations.put(beacon.name(), new long[] {beacon.startTimeMillis(), beacon.sequence()});
     detector.onBeacon(beacon.name(), now);
+    if (beacon.notMember()) {
+      noteStranger(beacon, now); // alive, but we are not in its view
+    }
     if (beacon.leaving()) {
       Long reported = leavingReported.put(beacon.name(), beacon.startTimeMillis());
       if (reported == null || reported != beacon.startTimeMillis()) {
@@ -290,19 +332,69 @@ public final class BeaconService implements AutoCloseable {
     return BeaconVerdict.ACCEPTED;
   }
 
+  /** Records a fresh, verified beacon of a stranger (replays of it are ignored). */
+  private void noteStranger(Beacon beacon, long now) {
+    long[] last = strangerSeen.get(beacon.name());
+    if (last == null && strangerSeen.size() >= MAX_STRANGERS) {
+      return;
+    }
+    if (last != null && (beacon.startTimeMillis() < last[0]
+        || (beacon.startTimeMillis() == last[0] && beacon.sequence() <= last[1]))) {
+      return;
+    }
+    strangerSeen.put(beacon.name(),
+        new long[] {beacon.startTimeMillis(), beacon.sequence(), now, beacon.notMember() ? 1 : 0});
+  }
+
   private void tick(long now) {
-    byte[] datagram = new Beacon(nodeName, startTimeMillis, sequence++, leaving).encode(secret);
+    long seq = sequence++;
+    byte[] datagram = new Beacon(nodeName, startTimeMillis, seq, leaving).encode(secret);
     for (Map.Entry<String, InetSocketAddress> peer : peers.entrySet()) {
-      try {
-        channel.send(ByteBuffer.wrap(datagram), peer.getValue());
-        sent.increment();
-      } catch (IOException e) {
-        sendErrors.increment();
-        log.debug("op=beacon-send peer={} address={} error={}", peer.getKey(), peer.getValue(),
-            e.toString());
+      send(peer.getKey(), peer.getValue(), datagram);
+    }
+    List<InetSocketAddress> extra = others;
+    if (!extra.isEmpty()) {
+      byte[] stranger = new Beacon(nodeName, startTimeMillis, seq, leaving, true).encode(secret);
+      Set<InetSocketAddress> covered = Set.copyOf(peers.values());
+      for (InetSocketAddress address : extra) {
+        if (!covered.contains(address)) {
+          send("-", address, stranger);
+        }
       }
     }
     suspects = detector.evaluate(now);
+    strangers = currentStrangers(now);
+  }
+
+  private Set<String> currentStrangers(long now) {
+    strangerSeen.values().removeIf(seen -> now - seen[2] > 10 * pauseThresholdNanos);
+    Set<String> names = new TreeSet<>();
+    strangerSeen.forEach((name, seen) -> {
+      boolean fresh = now - seen[2] <= pauseThresholdNanos;
+      // a peer's beacon last flagged us as not its member; an unflagged one since clears it
+      boolean disowned = !peers.containsKey(name) || seen[3] == 1;
+      if (fresh && disowned && !mostRecentFromPeerIsMember(name, seen)) {
+        names.add(name);
+      }
+    });
+    return Set.copyOf(names);
+  }
+
+  /** Whether a peer's latest accepted beacon is newer than its latest not-member beacon. */
+  private boolean mostRecentFromPeerIsMember(String name, long[] strangerBeacon) {
+    long[] accepted = incarnations.get(name);
+    return peers.containsKey(name) && accepted != null && accepted[0] == strangerBeacon[0]
+        && accepted[1] > strangerBeacon[1];
+  }
+
+  private void send(String peer, InetSocketAddress address, byte[] datagram) {
+    try {
+      channel.send(ByteBuffer.wrap(datagram), address);
+      sent.increment();
+    } catch (IOException e) {
+      sendErrors.increment();
+      log.debug("op=beacon-send peer={} address={} error={}", peer, address, e.toString());
+    }
   }
 
   private void count(BeaconVerdict verdict) {
@@ -350,31 +442,31 @@ public final class BeaconService implements AutoCloseable {
     }
   }
 
-  /** Guards the beacon thread against a throwing listener. */
-  private static final class SafeListener implements FailureDetector.Listener {
-    private final Listener delegate;
-
-    SafeListener(Listener delegate) {
-      this.delegate = delegate;
-    }
-
+  /**
+   * Publishes the detector's suspects before the listener hears of a change (a listener that
+   * reads {@link #suspects()} in {@code cleared} must not see the peer still suspected), and
+   * guards the beacon thread against a throwing listener.
+   */
+  private final class SafeListener implements FailureDetector.Listener {
     @Override
     public void suspected(String name) {
       log.warn("op=peer-suspected node={}", name);
-      safely(() -> delegate.suspected(name));
+      suspects = detector.suspects();
+      safely(() -> listener.suspected(name));
     }
 
     @Override
     public void cleared(String name) {
       log.info("op=peer-cleared node={}", name);
-      safely(() -> delegate.cleared(name));
+      suspects = detector.suspects();
+      safely(() -> listener.cleared(name));
     }
 
     @Override
     public void silent(String name) {
       log.warn("op=peer-silent node={} hint=\"no valid beacon yet: blocked UDP port or wrong key?\"",
           name);
-      safely(() -> delegate.silent(name));
+      safely(() -> listener.silent(name));
     }
   }
 }

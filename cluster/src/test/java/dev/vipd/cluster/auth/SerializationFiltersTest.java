@@ -3,6 +3,8 @@ package dev.vipd.cluster.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.core.HazelcastException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,12 +13,15 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.net.ConnectException;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import javax.management.BadAttributeValueExpException;
 import org.junit.jupiter.api.Test;
 
 class SerializationFiltersTest {
@@ -53,6 +58,59 @@ class SerializationFiltersTest {
     Object back = deserialize(serialize(value), FILTER);
 
     assertThat(back).usingRecursiveComparison().isEqualTo(value);
+  }
+
+  /** An exception of an allowed package whose field is of a rejected type. */
+  static final class CarryingException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final URL payload;
+
+    CarryingException(URL payload) {
+      super("carries " + payload);
+      this.payload = payload;
+    }
+  }
+
+  @Test
+  void hazelcastErrorRepliesWithJdkCausesRoundTrip() throws Exception {
+    // What a member answers for a failed invocation: a Hazelcast exception, often wrapping a JDK
+    // one, with stack traces and suppressed exceptions.
+    ObjectInputFilter filter = SerializationFilters.create(SerializationFilters.DEFAULT_PACKAGES);
+    ConnectException connect = new ConnectException("Connection refused to 198.51.100.11:5701");
+    HazelcastException error = new HazelcastException("invocation failed",
+        new CompletionException(new IOException("closed", connect)));
+    error.addSuppressed(new TargetNotMemberException("198.51.100.12:5701 is not a member"));
+
+    Object back = deserialize(serialize(error), filter);
+
+    assertThat(back).isInstanceOf(HazelcastException.class);
+    assertThat((Throwable) back).hasMessage("invocation failed")
+        .hasRootCauseInstanceOf(ConnectException.class)
+        .hasRootCauseMessage("Connection refused to 198.51.100.11:5701");
+    Throwable t = (Throwable) back;
+    assertThat(t.getStackTrace()).isEqualTo(error.getStackTrace());
+    assertThat(t.getSuppressed()).singleElement().isInstanceOf(TargetNotMemberException.class);
+  }
+
+  @Test
+  void throwablesFromOtherPackagesAreRejected() throws Exception {
+    // A classic gadget entry point: its readObject calls toString() on a field.
+    byte[] bytes = serialize(new BadAttributeValueExpException("x"));
+
+    assertThatThrownBy(() -> deserialize(bytes, FILTER))
+        .isInstanceOf(InvalidClassException.class)
+        .hasMessageContaining("REJECTED");
+  }
+
+  @Test
+  void allowedExceptionsCannotCarryRejectedTypes() throws Exception {
+    byte[] bytes = serialize(new CarryingException(new URL("http://198.51.100.1/")));
+
+    assertThatThrownBy(() -> deserialize(bytes, FILTER))
+        .isInstanceOf(InvalidClassException.class)
+        .hasMessageContaining("REJECTED");
+    assertThat(deserialize(serialize(new IllegalStateException("plain")), FILTER))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test

@@ -31,7 +31,7 @@ class BeaconServiceTest {
   final List<BeaconService> services = new ArrayList<>();
 
   /** Records listener calls as "event name" strings. */
-  static final class Recorder implements BeaconService.Listener {
+  static class Recorder implements BeaconService.Listener {
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<Long> pauses = new CopyOnWriteArrayList<>();
 
@@ -125,6 +125,64 @@ class BeaconServiceTest {
     await().atMost(Duration.ofSeconds(3)).until(() -> recorderA.events.contains("suspected b"));
     assertThat(ab[0].suspects()).containsExactly("b");
     assertThat(registryA.get("vipd.peer.suspect").tag("node", "b").gauge().value()).isEqualTo(1);
+  }
+
+  @Test
+  void suspicionClearsWhenBeaconsResumeAndListenersSeeItCleared() throws Exception {
+    List<String> suspectsWhenCleared = new CopyOnWriteArrayList<>();
+    BeaconService[] holder = new BeaconService[1];
+    Recorder reading = new Recorder() {
+      @Override
+      public void cleared(String name) {
+        super.cleared(name);
+        suspectsWhenCleared.add(String.valueOf(holder[0].suspects()));
+      }
+    };
+    BeaconService a = service("a", 1000, reading, registryA, System::nanoTime);
+    holder[0] = a;
+    BeaconService b = service("b", 2000, recorderB, registryB, System::nanoTime);
+    a.setPeers(Map.of("b", b.localAddress()));
+    b.setPeers(Map.of("a", a.localAddress()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> received(registryA) >= 5);
+
+    b.setPeers(Map.of()); // b stops beaconing a (a split, seen from a)
+    await().atMost(Duration.ofSeconds(3)).until(() -> reading.events.contains("suspected b"));
+    assertThat(a.suspects()).containsExactly("b");
+    b.setPeers(Map.of("a", a.localAddress())); // healed
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> reading.events.contains("cleared b"));
+    assertThat(suspectsWhenCleared).containsExactly("[]");
+    assertThat(a.suspects()).isEmpty();
+    Thread.sleep(PROFILE.suspicionTimeout().toMillis() * 2);
+    assertThat(a.suspects()).isEmpty();
+    assertThat(registryA.get("vipd.peer.suspect").tag("node", "b").gauge().value()).isZero();
+  }
+
+  @Test
+  void nodesAliveOutsideOneAnothersViewAreStrangers() throws Exception {
+    BeaconService a = service("a", 1000, recorderA, registryA, System::nanoTime);
+    BeaconService b = service("b", 2000, recorderB, registryB, System::nanoTime);
+    // b has dropped a from its view but still beacons a's configured address
+    b.setOthers(List.of(a.localAddress()));
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.strangers().equals(java.util.Set.of("b")));
+    assertThat(b.strangers()).isEmpty(); // a sends b nothing
+
+    // a still lists b as a peer, b does not list a: b's beacons flag a as not its member
+    a.setPeers(Map.of("b", b.localAddress()));
+    Thread.sleep(PROFILE.interval().toMillis() * 5);
+    assertThat(a.strangers()).containsExactly("b");
+    assertThat(a.suspects()).isEmpty();
+
+    // merged: both list each other; the flag goes, and with it the stranger
+    b.setPeers(Map.of("a", a.localAddress()));
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.strangers().isEmpty());
+    await().atMost(Duration.ofSeconds(3)).until(() -> b.strangers().isEmpty());
+
+    // a stopped node stops being a stranger after the pause threshold
+    a.setPeers(Map.of());
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.strangers().contains("b"));
+    b.close();
+    await().atMost(Duration.ofSeconds(3)).until(() -> a.strangers().isEmpty());
   }
 
   @Test
