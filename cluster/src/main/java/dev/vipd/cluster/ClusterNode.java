@@ -23,6 +23,7 @@ import dev.vipd.cluster.member.ViewMember;
 import dev.vipd.cluster.ownership.Vips;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -301,6 +302,15 @@ public final class ClusterNode implements AutoCloseable {
   /** A snapshot of the cluster as this node sees it. */
   public ClusterStatus status() {
     return call(core::status);
+  }
+
+  /**
+   * Whether this node still answers for {@code vip} only during the hand-over grace, its
+   * successor already named: a claim from another MAC is then expected, not a conflict. Never
+   * blocks (the data plane asks from its receive thread).
+   */
+  public boolean isHandingOver(InetAddress vip) {
+    return core.tracker().isHandingOver(vip);
   }
 
   /** Stops at once, without hand-over: releases everything locally, leaves Hazelcast. */

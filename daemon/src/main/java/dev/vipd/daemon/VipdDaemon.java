@@ -261,8 +261,19 @@ final class VipdDaemon implements AutoCloseable {
     workers.shutdownNow();
   }
 
-  /** Another MAC claims a VIP this node answers for: counted and logged. */
+  /**
+   * Another MAC claims a VIP this node answers for. During a hand-over (drain, leave, stop) the
+   * successor announces while this node still answers for a moment on purpose: that claim is
+   * expected and not counted. Anything else is a real conflict. Runs on the receive thread: the
+   * check never blocks.
+   */
   private boolean conflict(InetAddress vip, long otherMac) {
+    ClusterNode c = cluster;
+    if (c != null && c.isHandingOver(vip)) {
+      log.debug("op=handover vip={} other_mac={} msg=\"successor announcing\"",
+          InetAddresses.format(vip), MacAddress.of(otherMac));
+      return false;
+    }
     log.warn("op=conflict vip={} other_mac={} msg=\"another host claims an owned VIP\"",
         InetAddresses.format(vip), MacAddress.of(otherMac));
     return true;

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -52,6 +54,8 @@ public final class OwnershipTracker {
   private final Map<String, Long> removedUpTo = new HashMap<>();
   private final Map<String, Assignment> held = new LinkedHashMap<>();
   private final Map<String, Long> pendingRelease = new HashMap<>();
+  /** The VIPs of {@link #pendingRelease}, readable from any thread without the cluster thread. */
+  private final Set<InetAddress> handingOverVips = ConcurrentHashMap.newKeySet();
   private boolean mayOwn;
   private boolean handingOver;
   private Reason denyReason = Reason.MEMBER_LOST;
@@ -126,9 +130,18 @@ public final class OwnershipTracker {
   /** Releases every held VIP at once. */
   public void releaseAll(Reason reason) {
     pendingRelease.clear();
+    handingOverVips.clear();
     for (Assignment a : List.copyOf(held.values())) {
       release(Vips.format(a.vip()), a, reason);
     }
+  }
+
+  /**
+   * Whether this node still holds {@code vip} only for the hand-over grace: the table already
+   * names its successor, whose announcements are then expected. Safe from any thread.
+   */
+  public boolean isHandingOver(InetAddress vip) {
+    return handingOverVips.contains(vip);
   }
 
   /** The known table, VIP text to assignment. */
@@ -175,7 +188,9 @@ public final class OwnershipTracker {
     boolean ours = mayOwn && want != null && want.node().equals(self);
     Assignment have = held.get(key);
     if (ours) {
-      pendingRelease.remove(key);
+      if (pendingRelease.remove(key) != null) {
+        handingOverVips.remove(want.vip());
+      }
       if (have == null || have.epoch() != want.epoch()) {
         held.put(key, want);
         log.info("op=acquired vip={} pool={} epoch={} reason={}", key, want.pool(), want.epoch(),
@@ -194,6 +209,7 @@ public final class OwnershipTracker {
     Reason reason = want != null ? want.reason() : mayOwn ? why : denyReason;
     if (handingOver && mayOwn && want != null && graceNanos > 0) {
       if (pendingRelease.putIfAbsent(key, want.epoch()) == null) {
+        handingOverVips.add(have.vip());
         long epoch = want.epoch();
         scheduler.schedule(() -> releaseAfterGrace(key, epoch), graceNanos, TimeUnit.NANOSECONDS);
       }
@@ -210,6 +226,9 @@ public final class OwnershipTracker {
     pendingRelease.remove(key);
     Assignment have = held.get(key);
     Assignment want = known.get(key);
+    if (have != null) {
+      handingOverVips.remove(have.vip());
+    }
     if (have != null && (want == null || !want.node().equals(self) || !mayOwn)) {
       release(key, have, want != null ? want.reason() : denyReason);
     }
@@ -217,6 +236,7 @@ public final class OwnershipTracker {
 
   private void release(String key, Assignment have, Reason reason) {
     held.remove(key);
+    handingOverVips.remove(have.vip());
     log.info("op=released vip={} pool={} epoch={} reason={}", key, have.pool(), have.epoch(),
         reason.tag());
     safely(() -> listener.released(have, reason));

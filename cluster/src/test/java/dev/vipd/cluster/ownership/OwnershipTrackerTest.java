@@ -53,6 +53,39 @@ class OwnershipTrackerTest {
   }
 
   @Test
+  void duringAHandOverTheVipIsMarkedUntilTheGraceEndsAndItIsReleased() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    OwnershipTracker handing = new OwnershipTracker("me", new OwnershipListener() {
+      @Override
+      public void acquired(Assignment a) {
+        events.add("acquired");
+      }
+
+      @Override
+      public void released(Assignment a, Reason reason) {
+        events.add("released " + reason.tag());
+      }
+    }, registry, scheduler, Duration.ofMillis(300));
+    Assignment mine = a("me", 1, Reason.PLACEMENT);
+    handing.setMayOwn(true, Reason.MEMBER_LOST);
+    handing.offer(mine);
+    assertThat(handing.isHandingOver(mine.vip())).isFalse();
+
+    handing.setHandingOver(true);
+    handing.offer(a("other", 2, Reason.DRAIN));
+    // The successor is named; this node still answers for the grace and expects its claims.
+    assertThat(handing.isHandingOver(mine.vip())).isTrue();
+    assertThat(events).containsExactly("acquired");
+
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!events.contains("released drain") && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(events).containsExactly("acquired", "released drain");
+    assertThat(handing.isHandingOver(mine.vip())).isFalse();
+  }
+
+  @Test
   void removalOnlyRemovesItsOwnEpochAndLateCopiesStayRemoved() throws Exception {
     tracker.setMayOwn(true, Reason.MEMBER_LOST);
     tracker.offer(a("me", 4, Reason.PLACEMENT));
