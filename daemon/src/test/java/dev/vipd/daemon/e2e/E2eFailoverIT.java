@@ -224,6 +224,13 @@ class E2eFailoverIT {
       assertThat(s.lost()).as("requests lost during drain of " + s.vip()).isZero();
     }
     assertThat(E2eLab.members(node.status()).get(node.name).get("drained")).isEqualTo(true);
+    // The successor announced while the drained node still answered (the hand-over grace):
+    // expected, so no address conflict is counted for it.
+    String metrics = node.http("/metrics");
+    assertThat(metrics).isNotNull();
+    assertThat(metrics.lines().filter(l -> l.startsWith("vipd_address_conflicts_total"))
+        .filter(l -> !l.endsWith(" 0.0")).toList()).as("conflicts counted on a hand-over")
+        .isEmpty();
 
     Sh.Result undrain = node.cli("undrain");
     assertThat(undrain.exitCode()).as(undrain.output()).isZero();
