@@ -128,6 +128,14 @@ final class DataPlane implements AutoCloseable {
     unbinder.release(vip);
   }
 
+  /** Announces an owned {@code vip} again (a conflict being defended); never blocks. */
+  void defend(String interfaceName, InetAddress vip) {
+    Speaker speaker = speakers.get(interfaceName);
+    if (speaker != null && speaker.owned().contains(vip)) {
+      speaker.announcer().announce(vip);
+    }
+  }
+
   /** Answers only until this monotonic deadline (see {@code Responder#setAnswerDeadline}). */
   void answerDeadline(long deadlineNanos) {
     answerDeadline = deadlineNanos;

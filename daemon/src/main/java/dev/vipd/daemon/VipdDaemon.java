@@ -43,6 +43,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,6 +78,9 @@ final class VipdDaemon implements AutoCloseable {
   private final HealthMonitor health;
   private final Unprivileged unprivileged;
   private final OwnershipBridge bridge;
+  /** RFC 5227 section 2.4: defend an address at most once per 10 s. */
+  static final long DEFEND_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private final Map<InetAddress, Long> lastDefence = new ConcurrentHashMap<>();
   private volatile VipdConfig config;
   private volatile Map<String, String> interfaceOfPool;
   private volatile Map<InetAddress, String> interfaceOfVip;
@@ -264,8 +268,11 @@ final class VipdDaemon implements AutoCloseable {
   /**
    * Another MAC claims a VIP this node answers for. During a hand-over (drain, leave, stop) the
    * successor announces while this node still answers for a moment on purpose: that claim is
-   * expected and not counted. Anything else is a real conflict. Runs on the receive thread: the
-   * check never blocks.
+   * expected and not counted. Anything else is a real conflict: counted, logged, and defended
+   * with a fresh announcement at most once per {@link #DEFEND_INTERVAL_NANOS} per VIP (RFC 5227
+   * section 2.4), so that two hosts never start a GARP war. If the other host is a cluster member
+   * with a newer epoch, the ownership table moves the VIP away from here and the defence stops
+   * with the release. Runs on the receive thread: nothing here blocks.
    */
   private boolean conflict(InetAddress vip, long otherMac) {
     ClusterNode c = cluster;
@@ -274,8 +281,18 @@ final class VipdDaemon implements AutoCloseable {
           InetAddresses.format(vip), MacAddress.of(otherMac));
       return false;
     }
-    log.warn("op=conflict vip={} other_mac={} msg=\"another host claims an owned VIP\"",
-        InetAddresses.format(vip), MacAddress.of(otherMac));
+    long now = System.nanoTime();
+    Long last = lastDefence.get(vip);
+    boolean defend = last == null || now - last >= DEFEND_INTERVAL_NANOS;
+    log.warn("op=conflict vip={} other_mac={} defend={} msg=\"another host claims an owned VIP\"",
+        InetAddresses.format(vip), MacAddress.of(otherMac), defend);
+    if (defend) {
+      lastDefence.put(vip, now);
+      String iface = interfaceOfVip.get(vip);
+      if (iface != null) {
+        dataPlane.defend(iface, vip);
+      }
+    }
     return true;
   }
 

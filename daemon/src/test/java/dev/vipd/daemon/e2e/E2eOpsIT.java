@@ -6,6 +6,18 @@ import dev.vipd.daemon.e2e.E2eLab.Node;
 import dev.vipd.protocol.lab.Host;
 import dev.vipd.protocol.lab.NetnsLab;
 import dev.vipd.protocol.lab.Sh;
+import dev.vipd.protocol.raw.EtherKind;
+import dev.vipd.protocol.raw.PacketSocket;
+import dev.vipd.protocol.wire.ArpFrames;
+import dev.vipd.protocol.wire.InetAddresses;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -389,5 +401,77 @@ class E2eOpsIT {
 
   private static long millisSince(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  @Test
+  @Order(20)
+  void aForeignClaimIsCountedAndDefendedAtMostOncePerTenSeconds() throws Exception {
+    Map<String, String> owners = e2e.awaitConverged(Duration.ofSeconds(30));
+    Node owner = e2e.node(owners.get(VIP));
+    Node rogue = e2e.nodes.values().stream().filter(n -> !n.name.equals(owner.name)).findFirst()
+        .orElseThrow();
+    Sh.Result ping = e2e.client.exec("ping", "-c", "1", "-W", "2", VIP);
+    assertThat(ping.succeeded()).as(ping.output()).isTrue();
+    assertThat(neighbourMac(VIP)).isEqualTo(owner.host.mac());
+
+    MultiThreadIoEventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    IoEventLoop loop = (IoEventLoop) group.next();
+    try (PacketSocket socket = rogue.host.inside(() -> PacketSocket.open(loop, "eth0",
+        EtherKind.ARP, frame -> {}, new SimpleMeterRegistry()))) {
+      ByteBuf garp = Unpooled.directBuffer(64);
+      ArpFrames.writeAnnouncement(garp, rogue.host.macValue(),
+          InetAddresses.toInt((Inet4Address) InetAddress.getByName(VIP)));
+
+      // First claim: counted, and the owner defends at once: the client ends on the owner.
+      long t0 = System.nanoTime();
+      assertThat(socket.send(garp)).isTrue();
+      e2e.awaitTrue("conflict counted on " + owner.name, Duration.ofSeconds(5),
+          () -> conflicts(owner) >= 1);
+      e2e.awaitTrue("client back on the owner's MAC", Duration.ofSeconds(5),
+          () -> owner.host.mac().equals(neighbourMac(VIP)));
+      System.out.printf("E2E foreign GARP for %s from %s: defended, client back on %s after"
+          + " %d ms%n", VIP, rogue.name, owner.name, (System.nanoTime() - t0) / 1_000_000);
+      assertThat(owner.logText()).contains("op=conflict vip=" + VIP)
+          .contains("defend=true");
+
+      // Second claim within 10 s: counted, not defended again (no GARP war).
+      E2eLab.sleep(1_000); // the first defence's burst is over
+      assertThat(socket.send(garp)).isTrue();
+      e2e.awaitTrue("second conflict counted", Duration.ofSeconds(5),
+          () -> conflicts(owner) >= 2);
+      assertThat(owner.logText()).contains("defend=false");
+      assertThat(defences(owner)).as("defences within 10 s").isEqualTo(1);
+
+      // After the interval a claim is defended again, which also leaves the lab as it was.
+      E2eLab.sleep(9_000);
+      assertThat(socket.send(garp)).isTrue();
+      e2e.awaitTrue("defended again after 10 s", Duration.ofSeconds(5),
+          () -> defences(owner) == 2);
+      e2e.awaitTrue("client back on the owner's MAC after 10 s", Duration.ofSeconds(5),
+          () -> owner.host.mac().equals(neighbourMac(VIP)));
+      garp.release();
+    } finally {
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** How often {@code n} defended {@link #VIP} (its log lines). */
+  private static long defences(Node n) {
+    return n.logText().lines()
+        .filter(l -> l.contains("op=conflict vip=" + VIP + " ") && l.contains("defend=true"))
+        .count();
+  }
+
+  /** {@code vipd_address_conflicts_total} for {@link #VIP} on {@code n}, 0 when absent. */
+  private static double conflicts(Node n) {
+    String metrics = n.http("/metrics");
+    if (metrics == null) {
+      return 0;
+    }
+    return metrics.lines()
+        .filter(l -> l.startsWith("vipd_address_conflicts_total{") && l.contains("\"" + VIP + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 }
