@@ -2,6 +2,7 @@ package dev.vipd.daemon.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vipd.daemon.systemd.DatagramReceiver;
 import dev.vipd.protocol.lab.Host;
 import dev.vipd.protocol.lab.NetnsLab;
 import dev.vipd.protocol.lab.Sh;
@@ -96,8 +97,9 @@ class E2eSystemdIT {
   @Test
   void readyAfterJoiningThenWatchdogThenStoppingAndExitZero() throws Exception {
     String name = "watched";
-    try (NotifySocket systemd = new NotifySocket(dir.resolve(name + ".notify"))) {
-      vipd = start(name, key, "eth0", Map.of("NOTIFY_SOCKET", systemd.path().toString(),
+    Path notify = dir.resolve(name + ".notify");
+    try (DatagramReceiver systemd = new DatagramReceiver(notify.toString())) {
+      vipd = start(name, key, "eth0", Map.of("NOTIFY_SOCKET", notify.toString(),
           "WATCHDOG_USEC", WATCHDOG_USEC));
 
       long t0 = System.nanoTime();
@@ -140,9 +142,10 @@ class E2eSystemdIT {
   @Test
   void noWatchdogWhenWatchdogPidNamesAnotherProcess() throws Exception {
     String name = "other-pid";
-    try (NotifySocket systemd = new NotifySocket(dir.resolve(name + ".notify"))) {
+    Path notify = dir.resolve(name + ".notify");
+    try (DatagramReceiver systemd = new DatagramReceiver(notify.toString())) {
       // PID 1 of the test's own PID namespace: certainly not the daemon.
-      vipd = start(name, key, "eth0", Map.of("NOTIFY_SOCKET", systemd.path().toString(),
+      vipd = start(name, key, "eth0", Map.of("NOTIFY_SOCKET", notify.toString(),
           "WATCHDOG_USEC", WATCHDOG_USEC, "WATCHDOG_PID", "1"));
 
       assertThat(systemd.receive(READY_TIMEOUT.toMillis())).as(log(name)).isEqualTo("READY=1");
@@ -163,10 +166,11 @@ class E2eSystemdIT {
   @Test
   void missingInterfaceExitsThreeBeforeStartingAnything() throws Exception {
     String name = "no-eth9";
-    try (NotifySocket systemd = new NotifySocket(dir.resolve(name + ".notify"))) {
+    Path notify = dir.resolve(name + ".notify");
+    try (DatagramReceiver systemd = new DatagramReceiver(notify.toString())) {
       Path file = writeConfig(name, key, "eth9");
       Path stderr = dir.resolve(name + ".stderr");
-      vipd = start(name, key, "eth9", Map.of("NOTIFY_SOCKET", systemd.path().toString()),
+      vipd = start(name, key, "eth9", Map.of("NOTIFY_SOCKET", notify.toString()),
           stderr);
       assertThat(E2eLab.waitFor(vipd, Duration.ofSeconds(60))).as("vipd exits").isTrue();
       String err = Files.readString(stderr);
@@ -284,7 +288,7 @@ class E2eSystemdIT {
   }
 
   /** Every datagram that arrives within {@code window}. */
-  private static List<String> receiveFor(NotifySocket socket, Duration window) throws IOException {
+  private static List<String> receiveFor(DatagramReceiver socket, Duration window) throws IOException {
     List<String> got = new ArrayList<>();
     long deadline = System.nanoTime() + window.toNanos();
     for (long left = window.toMillis(); left > 0;
@@ -298,7 +302,7 @@ class E2eSystemdIT {
   }
 
   /** Datagrams up to and including {@code expected}, or all of them if it does not come in time. */
-  private static List<String> receiveUntil(NotifySocket socket, String expected, Duration timeout)
+  private static List<String> receiveUntil(DatagramReceiver socket, String expected, Duration timeout)
       throws IOException {
     List<String> got = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -13,7 +13,7 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /** A bound AF_UNIX datagram socket standing in for systemd's notify socket in tests. */
-final class DatagramReceiver implements AutoCloseable {
+public final class DatagramReceiver implements AutoCloseable {
 
   /** The libc calls the test needs. Public only because jnr-ffi implements it. */
   @SaveError
@@ -40,7 +40,7 @@ final class DatagramReceiver implements AutoCloseable {
   private final int fd;
 
   /** Binds to a path, or to an abstract name given as {@code @name}. */
-  DatagramReceiver(String address) throws IOException {
+  public DatagramReceiver(String address) throws IOException {
     fd = LIBC.socket(UnixDatagramSender.AF_UNIX, UnixDatagramSender.SOCK_DGRAM, 0);
     if (fd < 0) {
       throw failure("socket");
@@ -58,7 +58,7 @@ final class DatagramReceiver implements AutoCloseable {
   }
 
   /** The next datagram, or null when none arrives within {@code millis}. */
-  String receive(long millis) throws IOException {
+  public String receive(long millis) throws IOException {
     Pointer timeval = Memory.allocateDirect(RUNTIME, 16, true);
     timeval.putLong(0, millis / 1000);
     timeval.putLong(8, (millis % 1000) * 1000);
