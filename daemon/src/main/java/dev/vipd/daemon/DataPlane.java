@@ -49,6 +49,8 @@ final class DataPlane implements AutoCloseable {
   private final Map<String, Speaker> speakers = new ConcurrentHashMap<>();
   /** VIPs whose latest event is an acquire; guarded by this. */
   private final Set<InetAddress> wanted = new HashSet<>();
+  /** Acquisitions waiting for the data plane's thread, in order; guarded by this. */
+  private final Map<InetAddress, String> queued = new LinkedHashMap<>();
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "vipd-dataplane");
@@ -84,35 +86,48 @@ final class DataPlane implements AutoCloseable {
 
   /**
    * Binds {@code vip} locally, then answers and announces it on {@code interfaceName}; returns at
-   * once (the work runs on the data plane's thread).
+   * once. The data plane's thread takes every acquisition queued by then in one batch: one {@code
+   * ip -batch} for all their routes (a takeover of a hundred VIPs binds in tens of milliseconds,
+   * not one process per VIP), then each is answered and announced.
    */
   void acquire(String interfaceName, InetAddress vip) {
+    boolean schedule;
     synchronized (this) {
       wanted.add(vip);
+      schedule = queued.isEmpty();
+      queued.put(vip, interfaceName);
     }
-    worker.execute(() -> bindAndAnswer(interfaceName, vip));
+    if (schedule) {
+      worker.execute(this::bindAndAnswerQueued);
+    }
   }
 
-  private void bindAndAnswer(String interfaceName, InetAddress vip) {
+  private void bindAndAnswerQueued() {
+    Map<InetAddress, String> batch;
     synchronized (this) {
-      if (!wanted.contains(vip)) {
-        return; // released meanwhile
-      }
+      batch = new LinkedHashMap<>(queued);
+      queued.clear();
+      batch.keySet().retainAll(wanted); // released meanwhile
+    }
+    if (batch.isEmpty()) {
+      return;
     }
     try {
-      unbinder.bind(vip);
+      unbinder.bindAll(batch.keySet());
     } catch (RuntimeException e) {
       // Answering without a local binding still moves clients here; say so loudly.
-      log.error("op=bind vip={} msg=\"{}\"", InetAddresses.format(vip), e.getMessage());
+      log.error("op=bind vips={} msg=\"{}\"", batch.size(), e.getMessage());
     }
     synchronized (this) {
-      Speaker speaker = speakers.get(interfaceName);
-      if (speaker == null) {
-        log.error("op=acquire vip={} interface={} msg=\"no sockets for this interface\"",
-            InetAddresses.format(vip), interfaceName);
-      } else if (wanted.contains(vip)) {
-        speaker.acquire(vip);
-      }
+      batch.forEach((vip, interfaceName) -> {
+        Speaker speaker = speakers.get(interfaceName);
+        if (speaker == null) {
+          log.error("op=acquire vip={} interface={} msg=\"no sockets for this interface\"",
+              InetAddresses.format(vip), interfaceName);
+        } else if (wanted.contains(vip)) {
+          speaker.acquire(vip);
+        }
+      });
     }
   }
 

@@ -73,8 +73,22 @@ public final class Command implements CommandRunner {
 
   @Override
   public String run(String what, List<String> argv) {
+    return run(what, argv, null);
+  }
+
+  @Override
+  public String run(String what, List<String> argv, String input) {
     List<String> command = withPrefix(argv);
-    Process process = startProcess(what, command, false);
+    Process process = startProcess(what, command, false, input != null);
+    if (input != null) {
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        process.destroyForcibly();
+        throw new CommandException(what + ": writing input failed: " + e.getMessage() + " ["
+            + join(command) + "]", command, CommandException.NO_EXIT_CODE, "", e);
+      }
+    }
     // Drain both pipes concurrently so that a chatty command never blocks on a full pipe.
     CompletableFuture<String> out =
         CompletableFuture.supplyAsync(() -> read(process.getInputStream()), READERS);
@@ -118,7 +132,7 @@ public final class Command implements CommandRunner {
 
   @Override
   public Process start(String what, List<String> argv) {
-    return startProcess(what, withPrefix(argv), true);
+    return startProcess(what, withPrefix(argv), true, false);
   }
 
   private List<String> withPrefix(List<String> argv) {
@@ -128,11 +142,14 @@ public final class Command implements CommandRunner {
     return command;
   }
 
-  private static Process startProcess(String what, List<String> command, boolean mergeStderr) {
+  private static Process startProcess(
+      String what, List<String> command, boolean mergeStderr, boolean withInput) {
     try {
       return new ProcessBuilder(command)
           .redirectErrorStream(mergeStderr)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectInput(withInput
+              ? ProcessBuilder.Redirect.PIPE
+              : ProcessBuilder.Redirect.from(new File("/dev/null")))
           .start();
     } catch (IOException e) {
       throw new CommandException(

@@ -19,6 +19,14 @@ public interface CommandRunner {
   String run(String what, List<String> argv);
 
   /**
+   * Like {@link #run(String, List)} with {@code input} on the command's standard input (for
+   * {@code ip -batch -}).
+   *
+   * @throws CommandException when the command cannot start, exits non-zero or times out
+   */
+  String run(String what, List<String> argv, String input);
+
+  /**
    * Starts a long-running command (such as {@code ip -o monitor link}) and returns at once. The
    * caller reads its standard output (standard error is merged into it) and stops it with {@link
    * Process#destroy()}.

@@ -2,6 +2,7 @@ package dev.vipd.daemon.binding;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -62,6 +63,17 @@ public final class DelayedUnbinder {
       log.debug("op=unbind-cancelled vip={}", Family.text(vip));
     }
     binding.bind(vip);
+  }
+
+  /** Cancels the pending unbinds of {@code vips} and binds them all now, in one go if possible. */
+  public synchronized void bindAll(Collection<InetAddress> vips) {
+    for (InetAddress vip : vips) {
+      ScheduledFuture<?> unbind = pending.remove(vip);
+      if (unbind != null) {
+        unbind.cancel(false);
+      }
+    }
+    binding.bindAll(vips);
   }
 
   /** Schedules the unbind of {@code vip} after the grace period; a second call keeps the first. */

@@ -1,6 +1,7 @@
 package dev.vipd.daemon.binding;
 
 import java.net.InetAddress;
+import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -18,6 +19,14 @@ public interface LocalBinding {
 
   /** Accepts traffic for {@code vip} locally. Binding an already-bound VIP is not an error. */
   void bind(InetAddress vip);
+
+  /**
+   * Binds several VIPs; implementations may do it in one command (a takeover of many VIPs must
+   * not pay one process per VIP).
+   */
+  default void bindAll(Collection<InetAddress> vips) {
+    vips.forEach(this::bind);
+  }
 
   /** Stops accepting traffic for {@code vip}. Unbinding a VIP that is not bound is not an error. */
   void unbind(InetAddress vip);

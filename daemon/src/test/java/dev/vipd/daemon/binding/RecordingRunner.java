@@ -25,6 +25,15 @@ public final class RecordingRunner implements CommandRunner {
     return answers.apply(argv);
   }
 
+  /** Records the command with its standard input as a last element {@code <<input}. */
+  @Override
+  public synchronized String run(String what, List<String> argv, String input) {
+    List<String> recorded = new ArrayList<>(argv);
+    recorded.add("<<" + input);
+    commands.add(List.copyOf(recorded));
+    return answers.apply(argv);
+  }
+
   @Override
   public Process start(String what, List<String> argv) {
     throw new UnsupportedOperationException("RecordingRunner starts no processes: " + argv);

@@ -3,7 +3,10 @@ package dev.vipd.daemon.binding;
 import static dev.vipd.daemon.binding.RouteLocalBindingTest.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,27 @@ class RouteLocalBindingIT {
     assertThat(lan.connect(vip, 8080, Duration.ofSeconds(1))).startsWith("failed");
     assertThat(lab.run(lan.host, "ip route show table local proto 86")).isBlank();
     assertThat(binding.bound()).isEmpty();
+  }
+
+  @Test
+  void bindAllAddsMarkedRoutesForBothFamiliesInOneGo() {
+    List<InetAddress> vips = new ArrayList<>();
+    for (int i = 100; i < 150; i++) {
+      vips.add(address("198.51.100." + i));
+      vips.add(address("2001:db8::" + Integer.toHexString(i)));
+    }
+    long t0 = System.nanoTime();
+    binding.bindAll(vips);
+    System.out.printf("bound %d VIPs in one ip -batch: %d ms%n", vips.size(),
+        (System.nanoTime() - t0) / 1_000_000);
+
+    String v4 = lab.run(lan.host, "ip route show table local proto 86");
+    String v6 = lab.run(lan.host, "ip -6 route show table local proto 86");
+    assertThat(v4.lines().filter(l -> l.startsWith("local 198.51.100.")).count()).isEqualTo(50);
+    assertThat(v6.lines().filter(l -> l.startsWith("local 2001:db8::")).count()).isEqualTo(50);
+    assertThat(binding.bound()).hasSize(100);
+    binding.cleanup();
+    assertThat(lab.run(lan.host, "ip route show table local proto 86")).isBlank();
   }
 
   @Test

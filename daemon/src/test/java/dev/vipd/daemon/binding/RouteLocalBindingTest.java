@@ -48,6 +48,18 @@ class RouteLocalBindingTest {
   }
 
   @Test
+  void bindAllAddsEveryRouteInOneBatchCommand() {
+    binding.bindAll(java.util.List.of(VIP4, VIP6, address("198.51.100.101")));
+
+    assertThat(runner.lines()).filteredOn(l -> l.startsWith("ip")).containsExactly(
+        "ip -batch - <<route replace local 198.51.100.100/32 dev lo table local proto 86\n"
+            + "route replace local 2001:db8::100/128 dev lo table local proto 86\n"
+            + "route replace local 198.51.100.101/32 dev lo table local proto 86\n");
+    assertThat(runner.lines()).filteredOn(l -> l.contains("arp_ignore=1")).hasSize(2);
+    assertThat(binding.bound()).containsExactlyInAnyOrder(VIP4, VIP6, address("198.51.100.101"));
+  }
+
+  @Test
   void neverLowersAStricterOperatorSetting() {
     RecordingRunner strict =
         new RecordingRunner().answering(argv -> argv.get(0).equals("sysctl") ? "8\n" : "");

@@ -220,6 +220,11 @@ class LinkWatcherTest {
     }
 
     @Override
+    public String run(String what, List<String> argv, String input) {
+      throw new AssertionError("the link watcher feeds no input to ip: " + argv);
+    }
+
+    @Override
     public synchronized Process start(String what, List<String> argv) {
       assertThat(argv).containsExactly("ip", "-o", "monitor", "link");
       attempts++;
