@@ -227,6 +227,36 @@ final class E2eLab implements AutoCloseable {
     h.run("ip", "addr", "add", cidr, "dev", "eth1");
   }
 
+  /**
+   * Back to the start for the next test: original MACs, links and the pool interface's bridge
+   * ports up, services and daemons running, nobody drained, the cluster agreeing.
+   */
+  void restore() throws IOException {
+    for (Node n : nodes.values()) {
+      n.host.exec("ip", "link", "set", "eth0", "address", n.host.mac());
+      n.host.exec("ip", "link", "set", "eth0", "up");
+      n.host.exec("ip", "link", "set", "eth1", "up");
+      lab.inBridge("ip", "link", "set", n.edgePort(), "up");
+      n.startService();
+      writeConfig(n);
+      n.startVipd();
+    }
+    for (Node n : nodes.values()) {
+      Map<String, Object> status = null;
+      for (int i = 0; i < 300 && status == null; i++) {
+        status = n.status();
+        sleep(100);
+      }
+      if (status == null) {
+        throw new AssertionError("no status from " + n.name + " within 30 s");
+      }
+      if (Boolean.TRUE.equals(members(status).get(n.name).get("drained"))) {
+        control(n.socket, "undrain");
+      }
+    }
+    awaitConverged(Duration.ofSeconds(90));
+  }
+
   Node node(String name) {
     Node n = nodes.get(name);
     if (n == null) {

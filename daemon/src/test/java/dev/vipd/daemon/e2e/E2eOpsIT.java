@@ -67,26 +67,7 @@ class E2eOpsIT {
   /** Original MACs, links up, services and daemons running, nobody drained, cluster agreeing. */
   @BeforeEach
   void restore() throws Exception {
-    for (Node n : e2e.nodes.values()) {
-      n.host.exec("ip", "link", "set", "eth0", "address", n.host.mac());
-      n.host.exec("ip", "link", "set", "eth0", "up");
-      n.host.exec("ip", "link", "set", "eth1", "up");
-      n.startService();
-      e2e.writeConfig(n);
-      n.startVipd();
-    }
-    for (Node n : e2e.nodes.values()) {
-      Map<String, Object> status = null;
-      for (int i = 0; i < 300 && status == null; i++) {
-        status = n.status();
-        E2eLab.sleep(100);
-      }
-      assertThat(status).as("status of " + n.name).isNotNull();
-      if (Boolean.TRUE.equals(E2eLab.members(status).get(n.name).get("drained"))) {
-        E2eLab.control(n.socket, "undrain");
-      }
-    }
-    e2e.awaitConverged(Duration.ofSeconds(90));
+    e2e.restore();
   }
 
   @Test
