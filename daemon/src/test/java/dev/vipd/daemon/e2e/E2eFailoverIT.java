@@ -3,7 +3,6 @@ package dev.vipd.daemon.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vipd.daemon.e2e.E2eLab.Node;
-import dev.vipd.protocol.lab.NetnsLab;
 import dev.vipd.protocol.lab.Sh;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -18,13 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -33,34 +28,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * what it lost. One lab serves every test; tests run from the gentlest to the most disruptive and
  * each starts from a converged cluster ({@link #restore}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class E2eFailoverIT {
+class E2eFailoverIT extends E2eLabTest {
   private static final String VIP = "198.51.100.100";
   private static final String EDGE_VIP = "203.0.113.100";
 
-  private E2eLab e2e;
-
-  @BeforeAll
-  void startLab() throws Exception {
-    NetnsLab.assumeAvailable();
-    long t0 = System.nanoTime();
-    e2e = E2eLab.start("failover");
-    System.out.printf("E2E lab up, all VIPs owned after %d ms: %s%n",
-        (System.nanoTime() - t0) / 1_000_000, e2e.agreedOwners());
-  }
-
-  @AfterAll
-  void stopLab() {
-    if (e2e != null) {
-      e2e.close();
-    }
-  }
-
-  /** Links up, services and daemons running, nobody drained, and the cluster agreeing. */
-  @BeforeEach
-  void restore() throws Exception {
-    e2e.restore();
+  @Override
+  String labName() {
+    return "failover";
   }
 
   @Test

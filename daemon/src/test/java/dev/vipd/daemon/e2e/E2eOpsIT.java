@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vipd.daemon.e2e.E2eLab.Node;
 import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.NetnsLab;
 import dev.vipd.protocol.lab.Sh;
 import dev.vipd.protocol.raw.EtherKind;
 import dev.vipd.protocol.raw.PacketSocket;
@@ -23,13 +22,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -39,35 +34,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * serves every test; each starts from a converged cluster with the original MACs ({@link
  * #restore}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class E2eOpsIT {
+class E2eOpsIT extends E2eLabTest {
   private static final String VIP = "198.51.100.100";
   /** An operator's own local route, without vipd's marker; cleanup must leave it. */
   private static final String OPERATOR_LOCAL = "198.51.100.200/32";
 
-  private E2eLab e2e;
-
-  @BeforeAll
-  void startLab() throws Exception {
-    NetnsLab.assumeAvailable();
-    long t0 = System.nanoTime();
-    e2e = E2eLab.start("ops");
-    System.out.printf("E2E ops lab up, all VIPs owned after %d ms: %s%n", millisSince(t0),
-        e2e.agreedOwners());
-  }
-
-  @AfterAll
-  void stopLab() {
-    if (e2e != null) {
-      e2e.close();
-    }
-  }
-
-  /** Original MACs, links up, services and daemons running, nobody drained, cluster agreeing. */
-  @BeforeEach
-  void restore() throws Exception {
-    e2e.restore();
+  @Override
+  String labName() {
+    return "ops";
   }
 
   @Test
