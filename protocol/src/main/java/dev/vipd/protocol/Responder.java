@@ -1,5 +1,6 @@
 package dev.vipd.protocol;
 
+import dev.vipd.common.IpText;
 import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.ArpOperation;
 import dev.vipd.protocol.wire.FrameError;
@@ -202,7 +203,7 @@ public final class Responder {
     if (conflicts.conflict(vip, otherMac)) {
       Counter.builder("vipd.address.conflicts")
           .description("ARP or NDP frames from another MAC claiming an owned address")
-          .tag("vip", InetAddresses.format(vip))
+          .tag("vip", IpText.format(vip))
           .register(registry)
           .increment();
     }
