@@ -1,6 +1,23 @@
 package dev.vipd.protocol.raw;
 
-import dev.vipd.protocol.SocketFilter;
+import static dev.vipd.protocol.wire.WireConstants.ARP_HLEN;
+import static dev.vipd.protocol.wire.WireConstants.ARP_HLEN_ETHERNET;
+import static dev.vipd.protocol.wire.WireConstants.ARP_PLEN_IPV4;
+import static dev.vipd.protocol.wire.WireConstants.ARP_PTYPE;
+import static dev.vipd.protocol.wire.WireConstants.ARP_SPA;
+import static dev.vipd.protocol.wire.WireConstants.ARP_TPA;
+import static dev.vipd.protocol.wire.WireConstants.ETHERTYPE_IPV4;
+import static dev.vipd.protocol.wire.WireConstants.ETH_TYPE;
+import static dev.vipd.protocol.wire.WireConstants.ICMP_NEIGHBOR_ADVERTISEMENT;
+import static dev.vipd.protocol.wire.WireConstants.ICMP_NEIGHBOR_SOLICITATION;
+import static dev.vipd.protocol.wire.WireConstants.ICMP_TYPE;
+import static dev.vipd.protocol.wire.WireConstants.IP6_HOP_LIMIT;
+import static dev.vipd.protocol.wire.WireConstants.IP6_NEXT_HEADER;
+import static dev.vipd.protocol.wire.WireConstants.NDP_HOP_LIMIT;
+import static dev.vipd.protocol.wire.WireConstants.NDP_TARGET;
+import static dev.vipd.protocol.wire.WireConstants.NEXT_HEADER_ICMPV6;
+
+import dev.vipd.protocol.spi.SocketFilter;
 import java.util.Arrays;
 
 /**
@@ -25,23 +42,10 @@ public final class BpfFilters {
 
   static final int REJECT = 0;
 
-  // Ethernet and ARP offsets (no VLAN tag: the kernel strips it before packet sockets see it).
-  private static final int ETHERTYPE = 12;
-  private static final int ARP_PTYPE = 16;
-  private static final int ARP_HLEN_PLEN = 18;
-  private static final int ARP_SENDER_IP = 28;
-  private static final int ARP_TARGET_IP = 38;
-
-  // IPv6 / ICMPv6 offsets.
-  private static final int IPV6_NEXT_HEADER = 20;
-  private static final int IPV6_HOP_LIMIT = 21;
-  private static final int ICMPV6_TYPE = 54;
-  private static final int NDP_TARGET_LOW32 = 74;
-
-  private static final int ICMPV6 = 58;
-  private static final int NDP_HOP_LIMIT = 255;
-  private static final int NEIGHBOR_SOLICITATION = 135;
-  private static final int NEIGHBOR_ADVERTISEMENT = 136;
+  /** The low 32 bits of the NDP target address: the part the prefilter compares. */
+  private static final int NDP_TARGET_LOW32 = NDP_TARGET + 12;
+  /** ARP hardware and protocol address lengths, loaded as one halfword. */
+  private static final int ARP_LENGTHS = (ARP_HLEN_ETHERNET << 8) | ARP_PLEN_IPV4;
 
   private BpfFilters() {}
 
@@ -67,17 +71,17 @@ public final class BpfFilters {
       return passAll(EtherKind.ARP);
     }
     SocketFilter.Builder b = SocketFilter.builder();
-    b.add(LD_H_ABS, 0, 0, ETHERTYPE);
+    b.add(LD_H_ABS, 0, 0, ETH_TYPE);
     b.add(JEQ_K, 1, 0, EtherKind.ARP.code());
     b.add(RET_K, 0, 0, REJECT);
     b.add(LD_H_ABS, 0, 0, ARP_PTYPE);
-    b.add(JEQ_K, 1, 0, 0x0800);
+    b.add(JEQ_K, 1, 0, ETHERTYPE_IPV4);
     b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_H_ABS, 0, 0, ARP_HLEN_PLEN);
-    b.add(JEQ_K, 1, 0, 0x0604);
+    b.add(LD_H_ABS, 0, 0, ARP_HLEN);
+    b.add(JEQ_K, 1, 0, ARP_LENGTHS);
     b.add(RET_K, 0, 0, REJECT);
-    matchAny(b, ARP_TARGET_IP, owned);
-    matchAny(b, ARP_SENDER_IP, owned);
+    matchAny(b, ARP_TPA, owned);
+    matchAny(b, ARP_SPA, owned);
     b.add(RET_K, 0, 0, REJECT);
     return b.build();
   }
@@ -111,18 +115,18 @@ public final class BpfFilters {
 
   /** Checks EtherType, next header, hop limit and ICMPv6 type; falls through on a match. */
   private static void ndpHeader(SocketFilter.Builder b) {
-    b.add(LD_H_ABS, 0, 0, ETHERTYPE);
+    b.add(LD_H_ABS, 0, 0, ETH_TYPE);
     b.add(JEQ_K, 1, 0, EtherKind.IPV6.code());
     b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_B_ABS, 0, 0, IPV6_NEXT_HEADER);
-    b.add(JEQ_K, 1, 0, ICMPV6);
+    b.add(LD_B_ABS, 0, 0, IP6_NEXT_HEADER);
+    b.add(JEQ_K, 1, 0, NEXT_HEADER_ICMPV6);
     b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_B_ABS, 0, 0, IPV6_HOP_LIMIT);
+    b.add(LD_B_ABS, 0, 0, IP6_HOP_LIMIT);
     b.add(JEQ_K, 1, 0, NDP_HOP_LIMIT);
     b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_B_ABS, 0, 0, ICMPV6_TYPE);
-    b.add(JEQ_K, 2, 0, NEIGHBOR_SOLICITATION);
-    b.add(JEQ_K, 1, 0, NEIGHBOR_ADVERTISEMENT);
+    b.add(LD_B_ABS, 0, 0, ICMP_TYPE);
+    b.add(JEQ_K, 2, 0, ICMP_NEIGHBOR_SOLICITATION);
+    b.add(JEQ_K, 1, 0, ICMP_NEIGHBOR_ADVERTISEMENT);
     b.add(RET_K, 0, 0, REJECT);
   }
 
@@ -141,7 +145,7 @@ public final class BpfFilters {
     if (kind == EtherKind.IPV6) {
       ndpHeader(b);
     } else {
-      b.add(LD_H_ABS, 0, 0, ETHERTYPE);
+      b.add(LD_H_ABS, 0, 0, ETH_TYPE);
       b.add(JEQ_K, 1, 0, kind.code());
       b.add(RET_K, 0, 0, REJECT);
     }
