@@ -6,7 +6,7 @@ import static dev.vipd.protocol.raw.TestFrames.ipv4;
 import static dev.vipd.protocol.raw.TestFrames.ipv6;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vipd.protocol.SocketFilter;
+import dev.vipd.protocol.spi.SocketFilter;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.vipd.protocol.raw;
 
-import dev.vipd.protocol.SocketFilter;
+import dev.vipd.protocol.spi.SocketFilter;
 
 /**
  * A minimal classic-BPF interpreter for tests: only the opcodes {@link BpfFilters} emits. Loads
