@@ -93,6 +93,15 @@ public final class SocketFilter {
       jf[index] = (byte) jumpFalse;
     }
 
+    /** Sets the constant of an instruction already added (for a forward {@code ja}). */
+    public void patchConstant(int index, int constant) {
+      if (index < 0 || index >= size) {
+        throw new IllegalArgumentException(
+            "invalid instruction index: " + index + " (expected: 0-" + (size - 1) + ")");
+      }
+      k[index] = constant;
+    }
+
     public SocketFilter build() {
       if (size == 0) {
         throw new IllegalStateException("empty BPF program");
