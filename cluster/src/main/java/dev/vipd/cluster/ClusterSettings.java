@@ -6,9 +6,11 @@ import dev.vipd.cluster.election.Policy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything a {@link ClusterNode} needs to join, from the daemon's {@code vipd.node} and {@code
@@ -65,6 +67,17 @@ public record ClusterSettings(
       throw new IllegalArgumentException(
           "invalid handover grace: " + handoverGrace.toMillis() + "ms (expected: 0-10000ms)");
     }
+  }
+
+  /** How many members the configuration names: this node plus the distinct other peers. */
+  public int expectedMembers() {
+    Set<String> others = new HashSet<>();
+    for (InetSocketAddress peer : peers) {
+      if (!(peer.getAddress().equals(bindAddress) && peer.getPort() == port)) {
+        others.add(peer.getAddress().getHostAddress() + ":" + peer.getPort());
+      }
+    }
+    return 1 + others.size();
   }
 
   private static void checkPort(String what, int port) {

@@ -1,5 +1,6 @@
 package dev.vipd.cluster;
 
+import dev.vipd.cluster.ownership.Assignment;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;

@@ -46,7 +46,7 @@ public final class MembershipView {
     Set<UUID> present = new HashSet<>();
     for (Member member : members) {
       present.add(member.getUuid());
-      String actual = MemberAttributes.address(member);
+      String actual = HostPort.of(member);
       Map<String, String> attrs = member.getAttributes();
       String name = attrs.get(MemberAttributes.NAME);
       String problem = null;
