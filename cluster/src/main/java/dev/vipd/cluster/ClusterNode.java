@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,8 @@ import org.slf4j.LoggerFactory;
  * a later change.
  *
  * <p><b>Lifecycle</b> ({@code LATENT -> STARTED -> CLOSED}): {@link #start} returns once joined
- * (with or without quorum) and shuts Hazelcast down again when any later step fails; {@link
+ * (with or without quorum), throws {@link DuplicateNodeNameException} when an older member has
+ * this node's name, and shuts Hazelcast down again whenever a step after its start fails; {@link
  * #close} stops at once without hand-over; {@link #leave} hands over first.
  */
 public final class ClusterNode implements AutoCloseable {
@@ -144,7 +146,13 @@ public final class ClusterNode implements AutoCloseable {
         Clock.systemUTC(), System::nanoTime);
   }
 
-  /** Like the above, on the given wall clock and monotonic ticker (nanoseconds). */
+  /**
+   * Like the above, on the given wall clock and monotonic ticker (nanoseconds). Whatever fails
+   * after the Hazelcast member started shuts it down again before this throws.
+   *
+   * @throws DuplicateNodeNameException when an older member already has this node's name
+   * @throws IOException when Hazelcast or the beacon socket cannot start
+   */
   public static ClusterNode start(
       ClusterSettings s, List<Pool> pools, OwnershipListener l, MeterRegistry registry,
       Set<String> unhealthyPools, Set<String> linkDownPools, boolean drained,
@@ -178,6 +186,11 @@ public final class ClusterNode implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IOException("starting Hazelcast member " + identity.address() + " of cluster "
           + s.clusterName() + ": " + e.getMessage(), e);
+    }
+    Optional<String> namesake = MembershipView.olderNamesake(hz.getCluster().getMembers(),
+        s.nodeName());
+    if (namesake.isPresent()) {
+      throw new DuplicateNodeNameException(s.nodeName(), namesake.get());
     }
     tables = new HazelcastTables(hz, s.nodeName());
     core = new Coordinator(s, start, pools, listener, registry, thread.scheduler(), tables,

@@ -1,10 +1,12 @@
 package dev.vipd.cluster;
 
 import dev.vipd.cluster.auth.ClusterSecret;
+import dev.vipd.cluster.beacon.Beacon;
 import dev.vipd.cluster.beacon.FailureDetectionProfile;
 import dev.vipd.cluster.election.Policy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +44,12 @@ public record ClusterSettings(
     ClusterSecret secret,
     Duration handoverGrace) {
 
+  /**
+   * The longest node name, in UTF-8 bytes: what a liveness beacon can carry. Configuration
+   * validation refuses longer names before anything starts.
+   */
+  public static final int MAX_NODE_NAME_BYTES = Beacon.MAX_NAME_BYTES;
+
   /** Long enough for the successor's gratuitous ARP / unsolicited NA to leave the host. */
   public static final Duration DEFAULT_HANDOVER_GRACE = Duration.ofMillis(200);
 
@@ -53,6 +61,11 @@ public record ClusterSettings(
     Objects.requireNonNull(nodeName, "nodeName");
     if (nodeName.isBlank()) {
       throw new IllegalArgumentException("invalid node name: \"" + nodeName + "\" (expected: a name)");
+    }
+    int nameBytes = nodeName.getBytes(StandardCharsets.UTF_8).length;
+    if (nameBytes > MAX_NODE_NAME_BYTES) {
+      throw new IllegalArgumentException("invalid node name: " + nameBytes + " bytes (expected: 1-"
+          + MAX_NODE_NAME_BYTES + " bytes of UTF-8)");
     }
     labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
     Objects.requireNonNull(bindAddress, "bindAddress");

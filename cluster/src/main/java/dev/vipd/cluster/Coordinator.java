@@ -245,7 +245,7 @@ final class Coordinator {
     List<ViewMember> peers = new ArrayList<>();
     int unverified = 0;
     for (ViewMember m : view) {
-      if (!m.self() && m.verified()) {
+      if (!m.self() && m.verified() && !m.name().equals(self)) {
         peers.add(m);
       }
       unverified += m.verified() ? 0 : 1;
@@ -254,7 +254,7 @@ final class Coordinator {
       beaconPeers = peers;
       membership.setBeaconPeers(peers);
     }
-    trust.observe(view.size(), peers.size());
+    trust.observe(view);
     long nowMillis = clock.millis();
     long sinceJoined = TimeUnit.NANOSECONDS.toMillis(ticker.getAsLong() - joinedNanos);
     Round round = Round.of(candidates(), pools, current(), settings.policy(), nowMillis,
@@ -320,7 +320,11 @@ final class Coordinator {
           s == null ? Set.of() : s.unhealthyPools(), s == null ? Set.of() : s.linkDownPools(),
           m.self()));
     }
+    List<String> problems = new ArrayList<>();
+    if (!trust.trusted()) {
+      problems.add(trust.problem());
+    }
     return new ClusterStatus(self, writer, quorum, fenced.getAsBoolean(), members,
-        tracker.table());
+        tracker.table(), problems);
   }
 }

@@ -74,7 +74,8 @@ final class CoordinatorLab implements AutoCloseable {
   /** A view member named {@code name}; this node is the one named {@link #self}. */
   ViewMember member(String name, boolean verified) {
     return new ViewMember(name, host(name).getHostAddress() + ":5701", Map.of(), START_MILLIS,
-        verified, name.equals(self));
+        verified ? ViewMember.Verification.VERIFIED : ViewMember.Verification.UNVERIFIABLE,
+        name.equals(self));
   }
 
   /** Adds a verified peer and delivers its published status. */

@@ -40,8 +40,9 @@ public final class HazelcastConfigs {
       int port, List<InetSocketAddress> peers, Map<String, String> attributes) {
     Config config = new Config();
     config.setClusterName(clusterName);
-    // Unique per JVM (tests run several members in one JVM); the node name is unique per cluster.
-    config.setInstanceName("vipd-" + nodeName + "-" + port);
+    // Unique per JVM (tests run several members in one JVM, on one port and several loopback
+    // addresses, and may give two of them one name to test the duplicate-name refusal).
+    config.setInstanceName("vipd-" + nodeName + "-" + bindAddress.getHostAddress() + "-" + port);
     config.getMemberAttributeConfig().setAttributes(attributes);
 
     String host = bindAddress.getHostAddress();

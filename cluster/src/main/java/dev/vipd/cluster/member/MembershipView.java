@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -37,6 +38,22 @@ public final class MembershipView {
         Counter.builder("vipd.cluster.verification.failures")
             .description("members whose signed identity did not verify")
             .register(registry);
+  }
+
+  /**
+   * The address of the oldest member before the local one that carries {@code name} in its
+   * attributes (verified or not), if any: two hosts configured with one name.
+   */
+  public static Optional<String> olderNamesake(Collection<Member> members, String name) {
+    for (Member member : members) {
+      if (member.localMember()) {
+        return Optional.empty();
+      }
+      if (name.equals(member.getAttributes().get(MemberAttributes.NAME))) {
+        return Optional.of(HostPort.of(member));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The members in Hazelcast's order. */
@@ -67,8 +84,11 @@ public final class MembershipView {
           problem = "malformed identity: " + e.getMessage();
         }
       }
+      ViewMember.Verification verification = problem == null
+          ? ViewMember.Verification.VERIFIED : ViewMember.Verification.UNVERIFIABLE;
       if (problem == null && !names.add(name)) {
         problem = "name already taken by an older member";
+        verification = ViewMember.Verification.DUPLICATE_NAME;
       }
       boolean verified = problem == null;
       if (!verified && reported.add(member.getUuid())) {
@@ -81,7 +101,7 @@ public final class MembershipView {
               actual,
               MemberAttributes.decodeLabels(attrs.get(MemberAttributes.LABELS)),
               start,
-              verified,
+              verification,
               member.localMember()));
     }
     reported.retainAll(present);
