@@ -106,7 +106,11 @@ final class ClusterThread {
       return false;
     } finally {
       waiter.done.complete(false);
-      post(() -> waiters.remove(waiter));
+      try {
+        executor.execute(() -> waiters.remove(waiter)); // housekeeping: not a guarded task
+      } catch (RejectedExecutionException e) {
+        // closed
+      }
     }
   }
 
