@@ -1,11 +1,12 @@
 package dev.vipd.cluster.member;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.ReplicatedMapConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import dev.vipd.cluster.ownership.OwnersMergePolicy;
 import java.net.InetAddress;
@@ -71,10 +72,14 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.jmx", "false");
     config.setProperty("hazelcast.diagnostics.enabled", "false");
 
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(port).setPortAutoIncrement(false).setPortCount(1);
-    network.getInterfaces().setEnabled(true).addInterface(host);
-    network.getRestApiConfig().setEnabled(false);
+    // Advanced networking with a member endpoint only: no client endpoint exists, so a Hazelcast
+    // client (which would need only the clear-text cluster name) cannot connect and write the
+    // tables; no REST or memcache endpoint either.
+    AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+    ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+    member.setPort(port).setPortAutoIncrement(false).setPortCount(1);
+    member.getInterfaces().setEnabled(true).addInterface(host);
+    network.setMemberEndpointConfig(member);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
