@@ -1,7 +1,7 @@
 package dev.vipd.daemon;
 
-import dev.vipd.cluster.Assignment;
-import dev.vipd.cluster.OwnershipListener;
+import dev.vipd.cluster.ownership.Assignment;
+import dev.vipd.cluster.ownership.OwnershipListener;
 import dev.vipd.cluster.election.Reason;
 import dev.vipd.daemon.hooks.HookRunner;
 import dev.vipd.daemon.metrics.VipdMetrics;

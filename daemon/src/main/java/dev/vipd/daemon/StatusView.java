@@ -1,6 +1,6 @@
 package dev.vipd.daemon;
 
-import dev.vipd.cluster.Assignment;
+import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.ClusterStatus;
 import dev.vipd.cluster.MemberStatus;
 import dev.vipd.daemon.config.PoolConfig;
