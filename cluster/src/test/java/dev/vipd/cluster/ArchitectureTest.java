@@ -11,7 +11,8 @@ import dev.vipd.testlab.arch.ModuleRules;
  * election is a pure function that imports no Hazelcast, and its packages form no cycle, the root
  * package included. Checks the production classes only.
  */
-@AnalyzeClasses(packages = "dev.vipd.cluster", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.vipd.cluster",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest

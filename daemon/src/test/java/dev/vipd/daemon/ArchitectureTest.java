@@ -10,7 +10,8 @@ import dev.vipd.testlab.arch.ModuleRules;
  * The layering of {@code daemon}, as code: it may use every other module, and its own packages
  * form no cycle, the root package included. Checks the production classes only.
  */
-@AnalyzeClasses(packages = "dev.vipd.daemon", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.vipd.daemon",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest

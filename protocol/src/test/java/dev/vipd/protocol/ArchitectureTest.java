@@ -11,7 +11,8 @@ import dev.vipd.testlab.arch.ModuleRules;
  * daemon (they use it, never the reverse), and its packages form no cycle, the root package
  * included. Checks the production classes only.
  */
-@AnalyzeClasses(packages = "dev.vipd.protocol", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.vipd.protocol",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest

@@ -14,7 +14,8 @@ import dev.vipd.testlab.arch.ModuleRules;
  * The layering of {@code testlab}, as code: every module's tests and {@code bench} use it, so it
  * depends on no vipd module, and its packages form no cycle. Checks the production classes only.
  */
-@AnalyzeClasses(packages = "dev.vipd.testlab", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.vipd.testlab",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest
