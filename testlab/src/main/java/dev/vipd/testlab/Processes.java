@@ -20,7 +20,7 @@ public final class Processes {
     }
   }
 
-  /** Sends {@code signal} (a name such as {@code STOP}, {@code CONT}, {@code HUP}) to {@code pid}. */
+  /** Sends {@code signal} (a name: {@code STOP}, {@code CONT}, {@code HUP}, ...) to {@code pid}. */
   public static void signal(long pid, String signal) {
     Sh.run(SIGNAL_TIMEOUT, "kill", "-" + signal, Long.toString(pid));
   }
