@@ -3,6 +3,7 @@ package dev.vipd.daemon;
 import dev.vipd.daemon.binding.DelayedUnbinder;
 import dev.vipd.protocol.AnnounceSettings;
 import dev.vipd.protocol.AnnouncementListener;
+import dev.vipd.protocol.ConflictDefence;
 import dev.vipd.protocol.ConflictListener;
 import dev.vipd.protocol.Speaker;
 import dev.vipd.protocol.wire.InetAddresses;
@@ -12,14 +13,18 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * acquire of the same VIP wins: the acquire finds the VIP no longer wanted and does not answer.
  * Thread-safe: ownership events arrive from the cluster's threads, link events from the link
  * watcher's.
+ *
+ * <p>Another MAC claiming an owned VIP is judged by protocol's {@link ConflictDefence} (RFC 5227
+ * defence at most once per 10 s); the daemon only tells it whether a hand-over is in progress.
  */
 final class DataPlane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
@@ -63,12 +71,12 @@ final class DataPlane implements AutoCloseable {
   DataPlane(
       AnnounceSettings settings,
       MeterRegistry registry,
-      ConflictListener conflicts,
+      Predicate<InetAddress> handingOver,
       AnnouncementListener announced,
       DelayedUnbinder unbinder) {
     this.settings = settings;
     this.registry = registry;
-    this.conflicts = conflicts;
+    this.conflicts = new ConflictDefence(System::nanoTime, handingOver, this::defend);
     this.announced = announced;
     this.unbinder = unbinder;
     // One thread: the responder's work per frame is far below a syscall's cost, and a single loop
@@ -76,12 +84,43 @@ final class DataPlane implements AutoCloseable {
     this.loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   }
 
-  /** Opens the sockets of {@code interfaceName} unless already open. */
-  synchronized void open(String interfaceName) throws IOException {
-    if (!speakers.containsKey(interfaceName)) {
-      speakers.put(interfaceName, newSpeaker(interfaceName));
-      log.info("op=open interface={} msg=\"answering ARP and NDP\"", interfaceName);
+  /**
+   * Opens the sockets of every interface in {@code interfaceNames} not open yet: all of them, or
+   * none (those opened by this call are closed again when one fails).
+   *
+   * @return the interfaces this call opened
+   */
+  synchronized List<String> openAll(Collection<String> interfaceNames) throws IOException {
+    List<String> opened = new ArrayList<>();
+    try {
+      for (String name : interfaceNames) {
+        if (!speakers.containsKey(name)) {
+          speakers.put(name, newSpeaker(name));
+          opened.add(name);
+          log.info("op=open interface={} msg=\"answering ARP and NDP\"", name);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      closeAll(opened);
+      throw e;
     }
+    return opened;
+  }
+
+  /** Closes the sockets of {@code interfaceNames} (reload: interfaces no pool uses any more). */
+  synchronized void closeAll(Collection<String> interfaceNames) {
+    for (String name : interfaceNames) {
+      Speaker s = speakers.remove(name);
+      if (s != null) {
+        s.close();
+        log.info("op=close interface={} msg=\"no pool on this interface any more\"", name);
+      }
+    }
+  }
+
+  /** The interfaces whose sockets are open. */
+  Set<String> interfaces() {
+    return Set.copyOf(speakers.keySet());
   }
 
   /**
@@ -144,10 +183,11 @@ final class DataPlane implements AutoCloseable {
   }
 
   /** Announces an owned {@code vip} again (a conflict being defended); never blocks. */
-  void defend(String interfaceName, InetAddress vip) {
-    Speaker speaker = speakers.get(interfaceName);
-    if (speaker != null && speaker.owned().contains(vip)) {
-      speaker.announcer().announce(vip);
+  private void defend(InetAddress vip) {
+    for (Speaker speaker : speakers.values()) {
+      if (speaker.owned().contains(vip)) {
+        speaker.announcer().announce(vip);
+      }
     }
   }
 
