@@ -1,6 +1,6 @@
 package dev.vipd.daemon.hooks;
 
-import dev.vipd.daemon.health.ChildProcess;
+import dev.vipd.daemon.process.ChildProcess;
 import dev.vipd.daemon.health.Unprivileged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
