@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,6 +220,29 @@ final class DataPlane implements AutoCloseable {
       log.info("op=reopen interface={} vips={}", interfaceName, owned.size());
     } catch (IOException | RuntimeException e) {
       log.error("op=reopen interface={} msg=\"{}\"", interfaceName, e.getMessage());
+    }
+  }
+
+  /**
+   * Asks every thread of the data plane for a heartbeat ({@link Liveness}): each event loop
+   * ({@code dataplane-loop-N}, the responder's receive path), the announcers ({@code announcer}:
+   * their pump runs on the event loop and takes each announcer's lock, so the beat does too) and
+   * the binding worker ({@code dataplane-worker}). A thread that is stuck never runs its beat.
+   */
+  void requestBeats(Function<String, Runnable> hearts) {
+    try {
+      int i = 0;
+      for (EventExecutor loop : loops) {
+        loop.execute(hearts.apply("dataplane-loop-" + i++));
+      }
+      Runnable announcer = hearts.apply("announcer");
+      loops.next().execute(() -> {
+        speakers.values().forEach(s -> s.announcer().announced());
+        announcer.run();
+      });
+      worker.execute(hearts.apply("dataplane-worker"));
+    } catch (RejectedExecutionException e) {
+      // closing: no beats, and nobody asks any more
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ final class OwnershipBridge implements OwnershipListener {
   private final Map<InetAddress, Assignment> assigned = new HashMap<>();
   /** What the data plane serves, with where it was acquired; guarded by this. */
   private final Map<InetAddress, Place> served = new HashMap<>();
+  private final AtomicLong stallNanos = new AtomicLong();
 
   OwnershipBridge(
       DataPlane dataPlane,
@@ -90,7 +92,32 @@ final class OwnershipBridge implements OwnershipListener {
 
   @Override
   public void answerDeadline(long deadlineNanos) {
+    long stall = stallNanos.getAndSet(0);
+    if (stall > 0) {
+      stallCallingThread(stall);
+    }
     dataPlane.answerDeadline(deadlineNanos);
+  }
+
+  /**
+   * Test-only hook, reachable only through the hidden control command that {@link DebugControls}
+   * registers when the {@code vipd.debug.stall-cluster-seconds} system property is set: the next
+   * answer-deadline push, which the cluster thread makes several times a second, blocks that
+   * thread for {@code nanos}. Proves that a hung cluster thread fails {@code /healthz} and stops
+   * {@code WATCHDOG=1}.
+   */
+  void stallClusterThreadOnce(long nanos) {
+    stallNanos.set(nanos);
+  }
+
+  private static void stallCallingThread(long nanos) {
+    log.warn("op=debug-stall thread={} ms={} msg=\"blocking on request (debug hook)\"",
+        Thread.currentThread().getName(), nanos / 1_000_000);
+    try {
+      Thread.sleep(nanos / 1_000_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

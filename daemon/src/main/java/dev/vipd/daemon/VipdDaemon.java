@@ -10,6 +10,7 @@ import dev.vipd.daemon.binding.NoBinding;
 import dev.vipd.daemon.binding.RouteLocalBinding;
 import dev.vipd.daemon.config.ConfigLoader;
 import dev.vipd.daemon.config.VipdConfig;
+import dev.vipd.daemon.control.ControlHandler;
 import dev.vipd.daemon.control.ControlServer;
 import dev.vipd.daemon.control.Json;
 import dev.vipd.daemon.health.HealthMonitor;
@@ -24,12 +25,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -70,6 +74,9 @@ final class VipdDaemon implements AutoCloseable {
   private final LinkReactions links;
   private final Reloader reloader;
   private final SystemdNotifier systemd;
+  private final Liveness liveness = new Liveness(System::nanoTime, Liveness.STALL_BOUND);
+  /** Probes the cluster thread with a blocking call, so it must not be a shared thread. */
+  private final ScheduledExecutorService clusterProbe;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile ClusterNode cluster;
@@ -87,6 +94,8 @@ final class VipdDaemon implements AutoCloseable {
     this.hookWorkers = Executors.newFixedThreadPool(4,
         r -> daemonThread(r, "vipd-hook-" + threads.incrementAndGet()));
     this.drainer = Executors.newSingleThreadExecutor(r -> daemonThread(r, "vipd-drain"));
+    this.clusterProbe = Executors.newSingleThreadScheduledExecutor(
+        r -> daemonThread(r, "vipd-liveness-cluster"));
     Unprivileged unprivileged = Unprivileged.detect();
     Command ip = Command.direct();
     this.binding = switch (config.bindMode()) {
@@ -161,9 +170,11 @@ final class VipdDaemon implements AutoCloseable {
     cluster.setLinkDownPools(eligibility.linkDown());
     StatusView status = new StatusView(this);
     http = new HttpEndpoint(new InetSocketAddress(config.http().host(), config.http().port()),
-        metrics.registry(), status::json, () -> true, () -> "ok");
+        metrics.registry(), status::json, liveness::alive, liveness::describe);
     http.start();
-    control = new ControlServer(config.controlSocket(), Map.of(
+    startHeartbeats();
+    Map<String, ControlHandler> commands = new HashMap<>(DebugControls.enabled(bridge));
+    commands.putAll(Map.of(
         "drain", () -> {
           startDrain();
           return "{\"draining\":true}";
@@ -174,7 +185,8 @@ final class VipdDaemon implements AutoCloseable {
         },
         "owned", () -> "{\"owned\":" + ownedHere() + "}",
         "status", status::json,
-        "status-text", () -> Json.write(status.text())),
+        "status-text", () -> Json.write(status.text())));
+    control = new ControlServer(config.controlSocket(), commands,
         ControlServer.DEFAULT_CLIENT_TIMEOUT);
     control.start();
     Signal.handle(new Signal("HUP"), s -> reload());
@@ -183,9 +195,35 @@ final class VipdDaemon implements AutoCloseable {
     Signal.handle(new Signal("TERM"), s -> stopInBackground());
     Signal.handle(new Signal("INT"), s -> stopInBackground());
     systemd.ready();
-    systemd.startWatchdog(timers, () -> true);
+    systemd.startWatchdog(timers, liveness::alive);
     log.info("op=start node={} pools={} http={}:{} msg=\"running\"", config.node().name(),
         config.pools().size(), config.http().host().getHostAddress(), config.http().port());
+  }
+
+  /**
+   * Heart-beats of the cluster thread, the data plane's threads and the HTTP loop, each asked for
+   * every {@link Liveness#BEAT_INTERVAL} on the part's own thread.
+   */
+  private void startHeartbeats() {
+    long period = Liveness.BEAT_INTERVAL.toMillis();
+    Runnable clusterBeat = liveness.heart("cluster");
+    clusterProbe.scheduleWithFixedDelay(() -> {
+      try {
+        cluster.status(); // runs on the cluster thread; waits while that thread is stuck
+        clusterBeat.run();
+      } catch (RuntimeException e) {
+        log.warn("op=liveness part=cluster msg=\"{}\"", e.getMessage());
+      }
+    }, 0, period, TimeUnit.MILLISECONDS);
+    Runnable httpBeat = liveness.heart("http");
+    timers.scheduleAtFixedRate(() -> {
+      dataPlane.requestBeats(liveness::heart);
+      try {
+        http.execute(httpBeat);
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
+    }, 0, period, TimeUnit.MILLISECONDS);
   }
 
   /** Blocks until a stop signal was handled and everything is closed. */
@@ -273,7 +311,7 @@ final class VipdDaemon implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("op=cleanup msg=\"{}\"", e.getMessage());
     }
-    for (ExecutorService e : List.of(drainer, hookWorkers, timers)) {
+    for (ExecutorService e : List.of(clusterProbe, drainer, hookWorkers, timers)) {
       e.shutdownNow();
     }
     systemd.close();
