@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>Another MAC claiming an owned VIP is judged by protocol's {@link ConflictDefence} (RFC 5227
  * defence at most once per 10 s); the daemon only tells it whether a hand-over is in progress.
  */
-final class DataPlane implements AutoCloseable {
+final class DataPlane implements VipSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
 
   private final MultiThreadIoEventLoopGroup loops;
@@ -132,7 +132,8 @@ final class DataPlane implements AutoCloseable {
    * ip -batch} for all their routes (a takeover of a hundred VIPs binds in tens of milliseconds,
    * not one process per VIP), then each is answered and announced.
    */
-  void acquire(String interfaceName, InetAddress vip) {
+  @Override
+  public void acquire(String interfaceName, InetAddress vip) {
     boolean schedule;
     synchronized (this) {
       wanted.add(vip);
@@ -174,7 +175,8 @@ final class DataPlane implements AutoCloseable {
   }
 
   /** Stops answering and announcing {@code vip} now; its local binding goes after the grace. */
-  void release(String interfaceName, InetAddress vip) {
+  @Override
+  public void release(String interfaceName, InetAddress vip) {
     synchronized (this) {
       wanted.remove(vip);
       Speaker speaker = speakers.get(interfaceName);
@@ -195,7 +197,8 @@ final class DataPlane implements AutoCloseable {
   }
 
   /** Answers only until this monotonic deadline (see {@code Responder#setAnswerDeadline}). */
-  void answerDeadline(long deadlineNanos) {
+  @Override
+  public void answerDeadline(long deadlineNanos) {
     answerDeadline = deadlineNanos;
     for (Speaker s : speakers.values()) {
       s.setAnswerDeadline(deadlineNanos);

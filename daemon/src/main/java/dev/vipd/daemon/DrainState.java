@@ -63,8 +63,14 @@ final class DrainState {
         throw new IOException("cannot rename " + temp + " to " + file + " atomically", e);
       }
     } catch (IOException e) {
-      Files.deleteIfExists(temp);
-      throw new IOException("writing the drain state file " + file + ": " + e.getMessage(), e);
+      IOException reported =
+          new IOException("writing the drain state file " + file + ": " + e.getMessage(), e);
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException cleanup) {
+        reported.addSuppressed(cleanup);
+      }
+      throw reported;
     }
     syncDirectory(dir);
   }

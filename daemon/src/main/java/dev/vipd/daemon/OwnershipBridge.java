@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 final class OwnershipBridge implements OwnershipListener {
   private static final Logger log = LoggerFactory.getLogger(OwnershipBridge.class);
 
-  private final DataPlane dataPlane;
+  private final VipSink dataPlane;
   private final VipdMetrics metrics;
   private final HookRunner hooks;
   private final TakeoverTimer takeovers;
@@ -47,7 +47,7 @@ final class OwnershipBridge implements OwnershipListener {
   private final AtomicLong stallNanos = new AtomicLong();
 
   OwnershipBridge(
-      DataPlane dataPlane,
+      VipSink dataPlane,
       VipdMetrics metrics,
       HookRunner hooks,
       TakeoverTimer takeovers,
