@@ -1,4 +1,4 @@
-package dev.vipd.protocol;
+package dev.vipd.protocol.spi;
 
 import java.util.Arrays;
 
@@ -91,6 +91,15 @@ public final class SocketFilter {
       }
       jt[index] = (byte) jumpTrue;
       jf[index] = (byte) jumpFalse;
+    }
+
+    /** Sets the constant of an instruction already added (for a forward {@code ja}). */
+    public void patchConstant(int index, int constant) {
+      if (index < 0 || index >= size) {
+        throw new IllegalArgumentException(
+            "invalid instruction index: " + index + " (expected: 0-" + (size - 1) + ")");
+      }
+      k[index] = constant;
     }
 
     public SocketFilter build() {

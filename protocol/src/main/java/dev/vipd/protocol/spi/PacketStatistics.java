@@ -1,4 +1,4 @@
-package dev.vipd.protocol;
+package dev.vipd.protocol.spi;
 
 /**
  * The kernel's {@code PACKET_STATISTICS} for one socket, accumulated since it was opened.

@@ -1,4 +1,4 @@
-package dev.vipd.protocol;
+package dev.vipd.protocol.spi;
 
 import io.netty.buffer.ByteBuf;
 

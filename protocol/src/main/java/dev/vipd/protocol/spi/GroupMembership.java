@@ -1,4 +1,4 @@
-package dev.vipd.protocol;
+package dev.vipd.protocol.spi;
 
 import java.net.Inet6Address;
 

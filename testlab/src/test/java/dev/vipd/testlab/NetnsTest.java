@@ -1,4 +1,4 @@
-package dev.vipd.protocol.lab;
+package dev.vipd.testlab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.vipd.protocol.wire;
+package dev.vipd.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class InetAddressesFormatTest {
+class IpTextTest {
 
   @ParameterizedTest
   @CsvSource({
@@ -19,8 +19,15 @@ class InetAddressesFormatTest {
     "fe80:0:0:0:0:0:0:0, fe80::",
     "2001:db8:0:0:1:0:0:0, 2001:db8:0:0:1::",
     "ff02:0:0:0:0:1:ff00:100, ff02::1:ff00:100",
+    "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+    "2001:DB8:0:0:0:0:0:ABCD, 2001:db8::abcd",
   })
   void formatsAsRfc5952(String input, String expected) throws Exception {
-    assertThat(InetAddresses.format(InetAddress.getByName(input))).isEqualTo(expected);
+    assertThat(IpText.format(InetAddress.getByName(input))).isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void dropsTheScopeSoThatEveryNodeGetsTheSameKey() throws Exception {
+    assertThat(IpText.format(InetAddress.getByName("fe80::1%1"))).isEqualTo("fe80::1");
   }
 }

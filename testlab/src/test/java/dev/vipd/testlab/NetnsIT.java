@@ -1,7 +1,6 @@
-package dev.vipd.protocol.lab;
+package dev.vipd.testlab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,19 +12,13 @@ class NetnsIT {
 
   @Test
   void taskRunsInsideTheNamespace() throws Exception {
-    assumeThat(Files.readString(Path.of("/proc/self/status")))
-        .as("network-namespace IT skipped: needs root").containsPattern("Uid:\\s+0\\s");
-    assumeThat(Sh.hasCommand("ip")).as("network-namespace IT skipped: ip missing").isTrue();
-    String ns = "vraw-" + ProcessHandle.current().pid() + "-netns";
-    Sh.run("ip", "netns", "add", ns);
-    try {
+    try (Namespaces lab = Namespaces.open()) {
+      String ns = lab.add("netns");
       List<String> outside = interfaces();
       // A fresh namespace has only lo; the caller's thread stays where it was.
       assertThat(Netns.call(ns, NetnsIT::interfaces)).containsExactly("lo");
       assertThat(Netns.call(ns, () -> Thread.currentThread().getName())).isEqualTo("netns-" + ns);
       assertThat(interfaces()).isEqualTo(outside).contains("lo").hasSizeGreaterThan(1);
-    } finally {
-      Sh.exec(Sh.DEFAULT_TIMEOUT, "ip", "netns", "del", ns);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.vipd.protocol.lab;
+package dev.vipd.testlab;
 
 import java.io.File;
 import java.io.IOException;
