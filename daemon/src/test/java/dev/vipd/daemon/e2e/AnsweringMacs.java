@@ -1,7 +1,7 @@
 package dev.vipd.daemon.e2e;
 
-import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Host;
+import dev.vipd.testlab.Sh;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;

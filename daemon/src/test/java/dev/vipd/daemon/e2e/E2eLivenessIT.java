@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vipd.daemon.e2e.E2eLab.Node;
 import dev.vipd.daemon.systemd.DatagramReceiver;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Sh;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
