@@ -10,14 +10,20 @@ import dev.vipd.daemon.config.ConfigException;
 import dev.vipd.daemon.config.ConfigProblem;
 import dev.vipd.daemon.config.PoolConfig;
 import dev.vipd.daemon.config.VipdConfig;
+import dev.vipd.protocol.wire.InetAddresses;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +56,29 @@ final class Specs {
           "vipd.pools", e.getMessage())));
     }
     return pools;
+  }
+
+  /**
+   * The pools this node has loaded, as it declares them to the cluster: pool name to a digest of
+   * its addresses (SHA-256 over the sorted canonical address texts, hex). The writer places a VIP
+   * only on nodes that declare its pool with the same digest (issue 8, rule 3), so a VIP is never
+   * placed on a node whose file does not have it yet. Sent at start and after every reload.
+   */
+  static Map<String, String> poolDigests(VipdConfig config) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (PoolConfig p : config.pools()) {
+      List<String> texts = new ArrayList<>();
+      p.addresses().forEach(a -> texts.add(InetAddresses.format(a)));
+      Collections.sort(texts);
+      try {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        out.put(p.name(), HexFormat.of().formatHex(
+            sha.digest(String.join(",", texts).getBytes(StandardCharsets.US_ASCII))));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is required of every JVM", e);
+      }
+    }
+    return out;
   }
 
   static Policy policy(VipdConfig config) {
