@@ -82,6 +82,7 @@ final class VipdDaemon implements AutoCloseable {
   private volatile ClusterNode cluster;
   private HttpEndpoint http;
   private ControlServer control;
+  private boolean closed;
 
   private VipdDaemon(VipdConfig config, Path configFile) {
     this.configFile = configFile;
@@ -302,6 +303,10 @@ final class VipdDaemon implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (AutoCloseable part : new AutoCloseable[] {control, http, cluster, links, health,
         dataPlane, hooks}) {
       closeQuietly(part);
