@@ -4,6 +4,7 @@ import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.ClusterStatus;
 import dev.vipd.cluster.MemberStatus;
 import dev.vipd.daemon.config.PoolConfig;
+import dev.vipd.daemon.control.Json;
 import dev.vipd.protocol.wire.InetAddresses;
 import java.net.InetAddress;
 import java.time.Instant;
