@@ -10,6 +10,7 @@ import dev.vipd.daemon.systemd.SystemdNotifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -46,6 +47,11 @@ final class RunCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return Vipd.BAD_CONFIG;
+    }
+    Optional<String> missingCapability = Capabilities.missingHere(config.bindMode());
+    if (missingCapability.isPresent()) {
+      System.err.println(missingCapability.get());
+      return Vipd.FAILURE;
     }
     VipdMetrics metrics = new VipdMetrics(Vipd.version());
     SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
