@@ -4,6 +4,7 @@ import dev.vipd.daemon.config.ConfigException;
 import dev.vipd.daemon.config.ConfigLoader;
 import dev.vipd.daemon.config.VipdConfig;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
     VipdDaemon daemon;
     try {
       VipdConfig config = ConfigLoader.load(configFile);
+      Optional<String> missingCapability = Capabilities.missingHere(config.bindMode());
+      if (missingCapability.isPresent()) {
+        System.err.println(missingCapability.get());
+        return ExitCodes.FAILURE;
+      }
       daemon = VipdDaemon.start(config, configFile);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());

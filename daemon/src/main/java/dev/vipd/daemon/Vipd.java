@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "vipd",
     mixinStandardHelpOptions = true,
+    // Subcommands inherit --help and --version: `vipd drain --help` prints drain's usage.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Vipd.BuildVersion.class,
     description = "Layer-2 virtual-IP failover daemon.",
     exitCodeListHeading = "%nExit codes:%n",
