@@ -3,13 +3,14 @@ package dev.vipd.bench;
 import dev.vipd.protocol.AnnounceSettings;
 import dev.vipd.protocol.Announcer;
 import dev.vipd.protocol.ConflictListener;
-import dev.vipd.protocol.GroupMembership;
-import dev.vipd.protocol.L2Socket;
-import dev.vipd.protocol.PacketStatistics;
 import dev.vipd.protocol.Responder;
-import dev.vipd.protocol.SocketFilter;
 import dev.vipd.protocol.Speaker;
 import dev.vipd.protocol.Verdict;
+import dev.vipd.protocol.spi.FrameDrops;
+import dev.vipd.protocol.spi.GroupMembership;
+import dev.vipd.protocol.spi.L2Socket;
+import dev.vipd.protocol.spi.PacketStatistics;
+import dev.vipd.protocol.spi.SocketFilter;
 import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.InetAddresses;
 import dev.vipd.protocol.wire.NdpFrames;
@@ -68,7 +69,8 @@ public class ResponderBenchmark {
   public void setUp() throws Exception {
     scheduler = Executors.newSingleThreadScheduledExecutor();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    responder = new Responder("bench0", registry, System::nanoTime, ConflictListener.IGNORE);
+    responder = new Responder("bench0", registry, new FrameDrops(registry, "bench0"),
+        System::nanoTime, ConflictListener.IGNORE);
     speaker =
         new Speaker("bench0", responder, new DiscardSocket(), new DiscardSocket(),
             GroupMembership.NONE,

@@ -1,8 +1,8 @@
 package dev.vipd.bench;
 
-import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.NetnsLab;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Host;
+import dev.vipd.testlab.NetnsLab;
+import dev.vipd.testlab.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -120,7 +120,7 @@ public final class TakeoverBench {
         Member victim = members.values().stream().filter(m -> m.holds(WATCHED)).findFirst()
             .orElseThrow(() -> new IllegalStateException("nobody owns " + WATCHED));
         long stoppedAt = System.currentTimeMillis();
-        Sh.run(Duration.ofSeconds(5), "kill", "-STOP", Long.toString(victim.process.pid()));
+        Processes.signal(victim.process.pid(), "STOP");
         String[] taken = new String[1];
         await("takeover of " + WATCHED, Duration.ofSeconds(60), () -> {
           for (Member m : members.values()) {

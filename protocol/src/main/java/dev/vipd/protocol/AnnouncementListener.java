@@ -8,7 +8,6 @@ import java.net.InetAddress;
  *
  * <p>Called once per {@link Announcer#announce(InetAddress)}, after the first frame the sink
  * reported as sent; on the announcer's scheduler thread, without the announcer's lock held.
- * {@link Announcer#reannounceAll()} is not an acquisition and does not call it again.
  */
 @FunctionalInterface
 public interface AnnouncementListener {

@@ -83,7 +83,6 @@ public final class Announcer implements AutoCloseable {
   private State state = State.LATENT;
   private AnnounceSettings settings;
   private AnnouncePacer pacer;
-  private boolean silenced;
   private final Map<InetAddress, Entry> entries = new HashMap<>();
   private final AnnounceQueue queue = new AnnounceQueue();
   private ScheduledFuture<?> pumpTask;
@@ -130,7 +129,7 @@ public final class Announcer implements AutoCloseable {
   /**
    * The address was acquired: a burst now (first frame as soon as pacing allows), then refresh.
    * Called again for an address already announced, the burst starts over (a new epoch) and the
-   * listener is told again. While silenced, the burst is dropped and only the refresh is kept.
+   * listener is told again.
    */
   public void announce(InetAddress vip) {
     Objects.requireNonNull(vip, "vip");
@@ -157,19 +156,6 @@ public final class Announcer implements AutoCloseable {
     }
   }
 
-  /** A new burst for every announced address (e.g. the interface's MAC changed). */
-  public void reannounceAll() {
-    synchronized (lock) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      for (Entry entry : entries.values()) {
-        startBurstLocked(entry);
-      }
-      reschedulePumpLocked();
-    }
-  }
-
   /**
    * New settings (config reload). They apply to frames scheduled from now on: a burst in progress
    * keeps its count, a refresh already due keeps its time. Turning the refresh on schedules one
@@ -192,31 +178,6 @@ public final class Announcer implements AutoCloseable {
         }
         reschedulePumpLocked();
       }
-    }
-  }
-
-  /**
-   * Self-fencing: while silenced nothing is sent. Bursts in progress or requested meanwhile are
-   * dropped, not queued; the refresh goes on at its cadence after unsilencing (call {@link
-   * #reannounceAll()} for a burst at once).
-   */
-  public void setSilenced(boolean silenced) {
-    synchronized (lock) {
-      if (this.silenced == silenced) {
-        return;
-      }
-      this.silenced = silenced;
-      log.info("op=announce-silence interface={} silenced={}", interfaceName, silenced);
-      if (silenced) {
-        long now = nanoClock.getAsLong();
-        for (Entry entry : entries.values()) {
-          if (entry.burstLeft > 0) {
-            entry.burstLeft = 0;
-            scheduleRefreshLocked(entry, now);
-          }
-        }
-      }
-      reschedulePumpLocked();
     }
   }
 
@@ -266,7 +227,7 @@ public final class Announcer implements AutoCloseable {
     while (true) {
       long now = nanoClock.getAsLong();
       Entry entry = queue.peekDue(now);
-      if (entry == null || (!silenced && !pacer.mayProceed(now))) {
+      if (entry == null || !pacer.mayProceed(now)) {
         return;
       }
       queue.remove(entry);
@@ -279,8 +240,8 @@ public final class Announcer implements AutoCloseable {
       if (entries.get(entry.vip) != entry) {
         continue; // stopped from inside stillOwned
       }
-      if (silenced || (entry.burstLeft == 0 && !settings.refreshEnabled())) {
-        entry.burstLeft = 0; // dropped, or a refresh that was turned off meanwhile
+      if (entry.burstLeft == 0 && !settings.refreshEnabled()) {
+        entry.burstLeft = 0; // a refresh that was turned off meanwhile
         scheduleRefreshLocked(entry, now);
         continue;
       }
@@ -333,11 +294,6 @@ public final class Announcer implements AutoCloseable {
   }
 
   private void startBurstLocked(Entry entry) {
-    if (silenced) {
-      entry.burstLeft = 0;
-      scheduleRefreshLocked(entry, nanoClock.getAsLong());
-      return;
-    }
     entry.burstLeft = settings.count();
     queue.addFirst(entry);
   }
@@ -361,7 +317,7 @@ public final class Announcer implements AutoCloseable {
     }
     long now = nanoClock.getAsLong();
     long at = queue.nextDueTime(now);
-    if (!silenced && !pacer.mayProceed(at)) {
+    if (!pacer.mayProceed(at)) {
       at = pacer.nextAllowed();
     }
     if (pumpTask != null && pumpAt - at <= 0) {

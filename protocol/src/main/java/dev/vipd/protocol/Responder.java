@@ -1,5 +1,8 @@
 package dev.vipd.protocol;
 
+import dev.vipd.common.IpText;
+import dev.vipd.protocol.spi.FrameDrops;
+import dev.vipd.protocol.spi.L2Socket;
 import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.ArpOperation;
 import dev.vipd.protocol.wire.FrameError;
@@ -45,6 +48,7 @@ public final class Responder {
   private final ConflictListener conflicts;
   private final Counter[] arpCounters;
   private final Counter[] ndpCounters;
+  private final FrameDrops drops;
   private final AtomicReferenceArray<Counter> malformed;
   private final ByteBuf arpReply;
   private final ByteBuf ndpReply;
@@ -58,10 +62,16 @@ public final class Responder {
   public Responder(
       String interfaceName,
       MeterRegistry registry,
+      FrameDrops drops,
       LongSupplier nanoClock,
       ConflictListener conflicts) {
+    if (!drops.interfaceName().equals(interfaceName)) {
+      throw new IllegalArgumentException("invalid drop meters: of " + drops.interfaceName()
+          + " (expected: of " + interfaceName + ")");
+    }
     this.interfaceName = interfaceName;
     this.registry = registry;
+    this.drops = drops;
     this.nanoClock = nanoClock;
     this.conflicts = conflicts;
     this.arpCounters = verdictCounters("vipd.arp.requests", "ARP frames received, by verdict");
@@ -202,7 +212,7 @@ public final class Responder {
     if (conflicts.conflict(vip, otherMac)) {
       Counter.builder("vipd.address.conflicts")
           .description("ARP or NDP frames from another MAC claiming an owned address")
-          .tag("vip", InetAddresses.format(vip))
+          .tag("vip", IpText.format(vip))
           .register(registry)
           .increment();
     }
@@ -212,7 +222,7 @@ public final class Responder {
   private Verdict malformed(FrameError error) {
     Counter c = malformed.get(error.ordinal());
     if (c == null) {
-      c = droppedCounter(registry, interfaceName, error.reason());
+      c = drops.counter(error.reason());
       malformed.set(error.ordinal(), c);
     }
     c.increment();
@@ -223,15 +233,6 @@ public final class Responder {
   void close() {
     arpReply.release();
     ndpReply.release();
-  }
-
-  /** {@code vipd_frames_dropped_total{interface,reason}}. */
-  static Counter droppedCounter(MeterRegistry registry, String interfaceName, String reason) {
-    return Counter.builder("vipd.frames.dropped")
-        .description("Frames dropped before or instead of handling, by reason")
-        .tag("interface", interfaceName)
-        .tag("reason", reason)
-        .register(registry);
   }
 
   private Counter[] verdictCounters(String name, String description) {

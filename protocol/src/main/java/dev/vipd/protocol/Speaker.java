@@ -4,6 +4,9 @@ import dev.vipd.protocol.raw.BpfFilters;
 import dev.vipd.protocol.raw.EtherKind;
 import dev.vipd.protocol.raw.PacketSocket;
 import dev.vipd.protocol.raw.SolicitedNodeGroups;
+import dev.vipd.protocol.spi.FrameDrops;
+import dev.vipd.protocol.spi.GroupMembership;
+import dev.vipd.protocol.spi.L2Socket;
 import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.InetAddresses;
 import dev.vipd.protocol.wire.NdpFrames;
@@ -36,6 +39,7 @@ public final class Speaker implements AutoCloseable {
   private final L2Socket ndpSocket;
   private final GroupMembership groups;
   private final ByteBuf announcement = ByteBufAllocator.DEFAULT.directBuffer(128, 128);
+  private final AutoCloseable meters;
   private boolean closed;
 
   /** Wires already opened parts; {@link #open} is the usual way in. */
@@ -46,6 +50,18 @@ public final class Speaker implements AutoCloseable {
       L2Socket ndpSocket,
       GroupMembership groups,
       AnnouncerFactory announcers) {
+    this(interfaceName, responder, arpSocket, ndpSocket, groups, announcers, () -> { });
+  }
+
+  private Speaker(
+      String interfaceName,
+      Responder responder,
+      L2Socket arpSocket,
+      L2Socket ndpSocket,
+      GroupMembership groups,
+      AnnouncerFactory announcers,
+      AutoCloseable meters) {
+    this.meters = meters;
     this.interfaceName = interfaceName;
     this.responder = responder;
     this.arpSocket = arpSocket;
@@ -73,13 +89,15 @@ public final class Speaker implements AutoCloseable {
       ConflictListener conflicts,
       AnnouncementListener announced)
       throws IOException {
-    Responder responder = new Responder(interfaceName, registry, System::nanoTime, conflicts);
+    FrameDrops drops = new FrameDrops(registry, interfaceName);
+    Responder responder =
+        new Responder(interfaceName, registry, drops, System::nanoTime, conflicts);
     PacketSocket arp = null;
     PacketSocket ndp = null;
     SolicitedNodeGroups groups = null;
     try {
-      arp = PacketSocket.open(loop, interfaceName, EtherKind.ARP, responder::handleArp, registry);
-      ndp = PacketSocket.open(loop, interfaceName, EtherKind.IPV6, responder::handleNdp, registry);
+      arp = PacketSocket.open(loop, interfaceName, EtherKind.ARP, responder::handleArp, drops);
+      ndp = PacketSocket.open(loop, interfaceName, EtherKind.IPV6, responder::handleNdp, drops);
       groups = SolicitedNodeGroups.open(interfaceName);
       Speaker speaker =
           new Speaker(
@@ -87,7 +105,8 @@ public final class Speaker implements AutoCloseable {
               (sink, owned) ->
                   new Announcer(
                       interfaceName, sink, settings, loop, System::nanoTime, owned, announced,
-                      registry));
+                      registry),
+              drops);
       speaker.start();
       return speaker;
     } catch (IOException | RuntimeException e) {
@@ -95,6 +114,7 @@ public final class Speaker implements AutoCloseable {
       closeQuietly(ndp);
       closeQuietly(arp);
       responder.close();
+      drops.close();
       throw e;
     }
   }
@@ -192,6 +212,7 @@ public final class Speaker implements AutoCloseable {
     closeQuietly(ndpSocket);
     closeQuietly(arpSocket);
     responder.close();
+    closeQuietly(meters);
     announcement.release();
   }
 

@@ -82,21 +82,6 @@ class AnnouncerPacingTest {
     assertThat(h.firsts).hasSize(200);
   }
 
-  @Test
-  void silencedFramesDoNotSpendTheBudget() {
-    AnnounceHarness h = AnnounceHarness.started(
-        new AnnounceSettings(1, Duration.ofMillis(10), Duration.ofSeconds(1), 1));
-    List<InetAddress> vips = AnnounceHarness.addresses(3);
-    h.announcer.setSilenced(true);
-    vips.forEach(h.announcer::announce);
-    h.advanceMillis(1500); // three refreshes skipped at 1 s
-    h.announcer.setSilenced(false);
-    h.announcer.reannounceAll();
-    h.scheduler.runDue();
-    assertThat(h.frames).hasSize(1).first().extracting(Frame::at)
-        .isEqualTo(Duration.ofMillis(1500).toNanos());
-  }
-
   /** Most frames in any half-open one-second window starting at a frame. */
   private static int busiestSecond(List<Frame> frames) {
     int busiest = 0;

@@ -132,20 +132,6 @@ class AnnouncerTest {
   }
 
   @Test
-  void reannounceAllRestartsEveryBurstWithoutNewAcquisitions() {
-    AnnounceHarness h = AnnounceHarness.started(SETTINGS);
-    h.announcer.announce(V4);
-    h.announcer.announce(V6);
-    h.advance(Duration.ofSeconds(40));
-    h.announcer.reannounceAll();
-    h.advance(Duration.ofSeconds(35));
-    List<Long> expected = List.of(0L, 500L, 1000L, 31_000L, 40_000L, 40_500L, 41_000L, 71_000L);
-    assertThat(h.millisOf(V4)).isEqualTo(expected);
-    assertThat(h.millisOf(V6)).isEqualTo(expected);
-    assertThat(h.firsts).containsExactly(new First(V4, 0), new First(V6, 0));
-  }
-
-  @Test
   void listenerGetsTheTimeOfTheFirstSendOncePerAcquisition() {
     // One frame per second: the three first frames leave at 0, 1 s and 2 s.
     AnnounceHarness h = AnnounceHarness.started(
@@ -214,7 +200,6 @@ class AnnouncerTest {
     h.announcer.close();
     h.announcer.close();
     h.announcer.announce(ip("198.51.100.11"));
-    h.announcer.reannounceAll();
     h.advance(Duration.ofMinutes(2));
     assertThat(h.frames).hasSize(2);
     assertThat(h.announcer.announced()).isEmpty();
@@ -248,32 +233,6 @@ class AnnouncerTest {
     h.announcer.announce(V6);
     h.advance(Duration.ofSeconds(2));
     assertThat(h.millisOf(V6)).containsExactly(42_000L);
-  }
-
-  @Test
-  void silencedSendsNothingAndRefreshResumesAfterwards() {
-    AnnounceHarness h = AnnounceHarness.started(SETTINGS);
-    h.announcer.setSilenced(true);
-    h.announcer.announce(V4);
-    h.advance(Duration.ofSeconds(31));
-    assertThat(h.frames).isEmpty();
-    h.announcer.setSilenced(false);
-    h.advance(Duration.ofSeconds(30));
-    // The burst was dropped, not queued; the refresh kept its cadence through the silence.
-    assertThat(h.millisOf(V4)).containsExactly(60_000L);
-    assertThat(h.firsts).containsExactly(new First(V4, ms(60_000)));
-  }
-
-  @Test
-  void silencingDropsABurstInProgress() {
-    AnnounceHarness h = AnnounceHarness.started(SETTINGS);
-    h.announcer.announce(V4);
-    h.advanceMillis(200);
-    h.announcer.setSilenced(true);
-    h.advanceMillis(100);
-    h.announcer.setSilenced(false);
-    h.advance(Duration.ofSeconds(31));
-    assertThat(h.millisOf(V4)).containsExactly(0L, 30_200L);
   }
 
   @Test

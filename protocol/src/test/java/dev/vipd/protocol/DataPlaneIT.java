@@ -2,9 +2,9 @@ package dev.vipd.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.NetnsLab;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Host;
+import dev.vipd.testlab.NetnsLab;
+import dev.vipd.testlab.Sh;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

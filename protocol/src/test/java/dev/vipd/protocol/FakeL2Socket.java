@@ -1,5 +1,8 @@
 package dev.vipd.protocol;
 
+import dev.vipd.protocol.spi.L2Socket;
+import dev.vipd.protocol.spi.PacketStatistics;
+import dev.vipd.protocol.spi.SocketFilter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;

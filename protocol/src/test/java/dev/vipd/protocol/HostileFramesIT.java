@@ -2,15 +2,15 @@ package dev.vipd.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.NetnsLab;
-import dev.vipd.protocol.lab.Sh;
 import dev.vipd.protocol.raw.EtherKind;
 import dev.vipd.protocol.raw.PacketSocket;
 import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.FrameError;
 import dev.vipd.protocol.wire.HostileFrames;
 import dev.vipd.protocol.wire.NdpFrames;
+import dev.vipd.testlab.Host;
+import dev.vipd.testlab.NetnsLab;
+import dev.vipd.testlab.Sh;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,7 +1,9 @@
 package dev.vipd.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vipd.protocol.spi.FrameDrops;
 import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.InetAddresses;
 import dev.vipd.protocol.wire.NdpFrames;
@@ -40,11 +42,19 @@ class ResponderTest {
   void setUp() {
     responder =
         new Responder(
-            "eth0", registry, now::get,
+            "eth0", registry, new FrameDrops(registry, "eth0"), now::get,
             (vip, mac) -> conflicts.add(vip.getHostAddress() + "@" + Long.toHexString(mac))
                 && !expectedClaims);
     responder.attach(arp, ndp);
     responder.setOwned(AddressSet.of(Set.of(VIP, VIP6)));
+  }
+
+  @Test
+  void dropMetersOfAnotherInterfaceAreRefused() {
+    assertThatThrownBy(() -> new Responder("eth0", registry, new FrameDrops(registry, "eth1"),
+            now::get, ConflictListener.IGNORE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid drop meters: of eth1 (expected: of eth0)");
   }
 
   @Test

@@ -1,48 +1,14 @@
 package dev.vipd.cluster.ownership;
 
-import java.net.Inet6Address;
+import dev.vipd.common.IpText;
 import java.net.InetAddress;
 
 /** VIP text for keys, metric tags and logs: dotted IPv4, RFC 5952 IPv6 ({@code 2001:db8::100}). */
 public final class Vips {
   private Vips() {}
 
-  /** The canonical text of {@code address}, without a scope or host name. */
+  /** The canonical text of {@code address}, without a scope or host name (see {@link IpText}). */
   public static String format(InetAddress address) {
-    if (!(address instanceof Inet6Address)) {
-      return address.getHostAddress();
-    }
-    byte[] b = address.getAddress();
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    // RFC 5952 4.2: compress the longest run of two or more zero groups, the first one on a tie.
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder text = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        text.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-        text.append(':');
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    return text.toString();
+    return IpText.format(address);
   }
 }

@@ -1,17 +1,17 @@
 package dev.vipd.cluster.it;
 
-import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.NetnsLab;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Await;
+import dev.vipd.testlab.Host;
+import dev.vipd.testlab.NetnsLab;
+import dev.vipd.testlab.Processes;
+import dev.vipd.testlab.Secrets;
+import dev.vipd.testlab.Sh;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,25 +179,20 @@ public final class ClusterLab implements AutoCloseable {
     if (host == null) {
       throw new IllegalArgumentException("no host " + o.name() + " in the lab");
     }
-    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace(),
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+    List<String> argv = new ArrayList<>(List.of(Processes.java(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
         "-Dlogback.configurationFile=" + logbackConfig,
         "-Dhazelcast.logging.type=slf4j",
         "-cp", System.getProperty("java.class.path"),
         TestNode.class.getName()));
     argv.addAll(o.toArgs());
     Path log = dir.resolve(o.name() + "-" + GENERATION.incrementAndGet() + ".log");
-    try {
-      Process p = new ProcessBuilder(argv).redirectError(log.toFile()).start();
-      NodeProcess node = new NodeProcess(o, p, log);
-      synchronized (processes) {
-        processes.add(node);
-      }
-      return node;
-    } catch (IOException e) {
-      throw new IllegalStateException("starting " + o.name() + ": " + e.getMessage(), e);
+    Process p = lab.namespaces().spawn(host.namespace(), argv,
+        pb -> pb.redirectError(log.toFile()));
+    NodeProcess node = new NodeProcess(o, p, log);
+    synchronized (processes) {
+      processes.add(node);
     }
+    return node;
   }
 
   /** Starts a fresh JVM with the options of {@code old} (which must have exited). */
@@ -304,31 +299,17 @@ public final class ClusterLab implements AutoCloseable {
 
   public static long await(String what, Duration timeout, BooleanSupplier condition,
       Supplier<String> state) {
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; "
-            + state.get());
-      }
-      sleep(100);
-    }
-    long ms = millisSince(start);
+    long ms = Await.until(what, timeout, condition, () -> "; " + state.get());
     System.out.printf("  %s after %d ms%n", what, ms);
     return ms;
   }
 
   public static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    Await.sleep(millis);
   }
 
   public static long millisSince(long nanoStart) {
-    return (System.nanoTime() - nanoStart) / 1_000_000;
+    return Await.millisSince(nanoStart);
   }
 
   public Path directory() {
@@ -345,14 +326,7 @@ public final class ClusterLab implements AutoCloseable {
   }
 
   private Path writeSecret(String fileName) throws IOException {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    Path file = dir.resolve(fileName);
-    Files.deleteIfExists(file);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, HexFormat.of().formatHex(key) + "\n");
-    return file;
+    return Secrets.writeHexKey(dir.resolve(fileName));
   }
 
   static boolean hasNft() {

@@ -1,6 +1,6 @@
 package dev.vipd.cluster.it;
 
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -138,12 +138,12 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGSTOP by PID: a silent failure (sockets stay open, nothing is sent). */
   public void pause() {
-    Sh.run(Duration.ofSeconds(5), "kill", "-STOP", Long.toString(pid()));
+    Processes.signal(pid(), "STOP");
   }
 
   /** SIGCONT by PID. */
   public void resume() {
-    Sh.run(Duration.ofSeconds(5), "kill", "-CONT", Long.toString(pid()));
+    Processes.signal(pid(), "CONT");
   }
 
   /** Stops the JVM by PID whatever its state (SIGKILL also ends a stopped process). */

@@ -8,8 +8,8 @@ import static dev.vipd.cluster.it.Ownerships.without;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Host;
+import dev.vipd.testlab.Sh;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,7 +3,7 @@ package dev.vipd.daemon.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vipd.daemon.e2e.E2eLab.Node;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Sh;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;

@@ -1,8 +1,11 @@
 package dev.vipd.daemon.e2e;
 
-import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.NetnsLab;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.Await;
+import dev.vipd.testlab.Host;
+import dev.vipd.testlab.NetnsLab;
+import dev.vipd.testlab.Processes;
+import dev.vipd.testlab.Secrets;
+import dev.vipd.testlab.Sh;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,11 +16,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,11 +179,7 @@ final class E2eLab implements AutoCloseable {
       }
       Files.copy(in, server);
     }
-    this.secret = dir.resolve("cluster.key");
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    Files.writeString(secret, HexFormat.of().formatHex(key) + "\n");
-    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+    this.secret = Secrets.writeHexKey(dir.resolve("cluster.key"));
     this.lab = NetnsLab.create(false);
     try {
       lab.inBridge("ip", "link", "add", "br1", "type", "bridge", "stp_state", "0",
@@ -352,7 +348,7 @@ final class E2eLab implements AutoCloseable {
 
   /** Sends a signal to a node's vipd by its PID. */
   void signal(Node n, String signal) {
-    mustRun(Sh.exec(Duration.ofSeconds(5), "kill", "-" + signal, Long.toString(n.vipd.pid())));
+    Processes.signal(n.vipd.pid(), signal);
   }
 
   /**
@@ -437,38 +433,23 @@ final class E2eLab implements AutoCloseable {
 
   /** Waits until {@code condition} holds; fails with {@code what} and the daemons' state if not. */
   void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
+    Await.until(what, timeout, condition, () -> {
+      StringBuilder state = new StringBuilder();
+      for (Node n : nodes.values()) {
+        state.append("\n").append(n.name).append(n.running() ? " running: " : " stopped: ")
+            .append(n.running() ? n.status() : "");
       }
-      sleep(100);
-    }
-    StringBuilder state = new StringBuilder();
-    for (Node n : nodes.values()) {
-      state.append("\n").append(n.name).append(n.running() ? " running: " : " stopped: ")
-          .append(n.running() ? n.status() : "");
-    }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what + state);
+      return state.toString();
+    });
   }
 
   static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    Await.sleep(millis);
   }
 
   /** Waits for a process to end; true if it did within the bound. */
   static boolean waitFor(Process p, Duration timeout) {
-    try {
-      return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return Processes.waitFor(p, timeout);
   }
 
   /** One request/reply over a unix control socket. */
@@ -493,23 +474,16 @@ final class E2eLab implements AutoCloseable {
     }
   }
 
+  /** Starts {@code command} in {@code ns}, output appended to {@code logFile}; PID is its own. */
   Process spawnLogged(String ns, Path logFile, List<String> command) {
-    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    argv.addAll(command);
-    try {
-      // ip netns exec execs the command: the PID is the daemon's own, so signals reach it.
-      return new ProcessBuilder(argv)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
-    } catch (IOException e) {
-      throw new IllegalStateException("starting " + argv, e);
-    }
+    return lab.namespaces().spawn(ns, command, pb -> pb
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
   }
 
   static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return Processes.java();
   }
 
   static String python() {

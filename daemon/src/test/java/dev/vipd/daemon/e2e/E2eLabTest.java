@@ -1,6 +1,6 @@
 package dev.vipd.daemon.e2e;
 
-import dev.vipd.protocol.lab.NetnsLab;
+import dev.vipd.testlab.NetnsLab;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

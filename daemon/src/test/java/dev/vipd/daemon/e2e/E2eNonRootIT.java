@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vipd.daemon.e2e.E2eLab.Node;
-import dev.vipd.protocol.lab.NetnsLab;
-import dev.vipd.protocol.lab.Sh;
+import dev.vipd.testlab.NetnsLab;
+import dev.vipd.testlab.Sh;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -3,12 +3,12 @@ package dev.vipd.daemon.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vipd.daemon.e2e.E2eLab.Node;
-import dev.vipd.protocol.lab.Host;
-import dev.vipd.protocol.lab.Sh;
 import dev.vipd.protocol.raw.EtherKind;
 import dev.vipd.protocol.raw.PacketSocket;
 import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.InetAddresses;
+import dev.vipd.testlab.Host;
+import dev.vipd.testlab.Sh;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

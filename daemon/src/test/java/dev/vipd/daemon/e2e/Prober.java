@@ -1,7 +1,7 @@
 package dev.vipd.daemon.e2e;
 
-import dev.vipd.protocol.lab.Host;
 import dev.vipd.protocol.wire.InetAddresses;
+import dev.vipd.testlab.Host;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

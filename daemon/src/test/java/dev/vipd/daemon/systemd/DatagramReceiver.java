@@ -1,39 +1,16 @@
 package dev.vipd.daemon.systemd;
 
+import dev.vipd.protocol.raw.LibC;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
 
 /** A bound AF_UNIX datagram socket standing in for systemd's notify socket in tests. */
 public final class DatagramReceiver implements AutoCloseable {
-
-  /** The libc calls the test needs. Public only because jnr-ffi implements it. */
-  @SaveError
-  public interface Api {
-    int socket(int domain, int type, int protocol);
-
-    int bind(int fd, @In Pointer address, int length);
-
-    int setsockopt(int fd, int level, int option, @In Pointer value, int length);
-
-    @ssize_t
-    long recv(int fd, @Out byte[] buffer, @size_t long length, int flags);
-
-    int close(int fd);
-
-    String strerror(int errno);
-  }
-
-  private static final Api LIBC = LibraryLoader.create(Api.class).load("c");
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  private static final LibC.Api LIBC = LibC.INSTANCE;
+  private static final jnr.ffi.Runtime RUNTIME = LibC.RUNTIME;
   private static final int SOL_SOCKET = 1;
   private static final int SO_RCVTIMEO = 20;
 
@@ -41,14 +18,14 @@ public final class DatagramReceiver implements AutoCloseable {
 
   /** Binds to a path, or to an abstract name given as {@code @name}. */
   public DatagramReceiver(String address) throws IOException {
-    fd = LIBC.socket(UnixDatagramSender.AF_UNIX, UnixDatagramSender.SOCK_DGRAM, 0);
+    fd = LIBC.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM, 0);
     if (fd < 0) {
       throw failure("socket");
     }
     boolean isAbstract = address.startsWith("@");
     byte[] name = (isAbstract ? address.substring(1) : address).getBytes(StandardCharsets.UTF_8);
     Pointer sockaddr = Memory.allocateDirect(RUNTIME, 110, true);
-    sockaddr.putShort(0, (short) UnixDatagramSender.AF_UNIX);
+    sockaddr.putShort(0, (short) LibC.AF_UNIX);
     sockaddr.put(isAbstract ? 3 : 2, name, 0, name.length);
     if (LIBC.bind(fd, sockaddr, 3 + name.length) != 0) {
       IOException e = failure("bind " + address);
@@ -65,8 +42,8 @@ public final class DatagramReceiver implements AutoCloseable {
     if (LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16) != 0) {
       throw failure("setsockopt SO_RCVTIMEO");
     }
-    byte[] buffer = new byte[4096];
-    long n = LIBC.recv(fd, buffer, buffer.length, 0);
+    ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
+    long n = LIBC.recv(fd, Pointer.wrap(RUNTIME, buffer).address(), buffer.capacity(), 0);
     if (n < 0) {
       int errno = RUNTIME.getLastError();
       if (errno == 11) { // EAGAIN: the timeout passed
@@ -74,7 +51,9 @@ public final class DatagramReceiver implements AutoCloseable {
       }
       throw failure("recv");
     }
-    return new String(buffer, 0, (int) n, StandardCharsets.UTF_8);
+    byte[] bytes = new byte[(int) n];
+    buffer.get(0, bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -83,6 +62,6 @@ public final class DatagramReceiver implements AutoCloseable {
   }
 
   private static IOException failure(String what) {
-    return new IOException(what + ": " + LIBC.strerror(RUNTIME.getLastError()));
+    return new IOException(what + ": " + LibC.lastError());
   }
 }

@@ -1,16 +1,37 @@
 package dev.vipd.protocol.raw;
 
-import dev.vipd.protocol.SocketFilter;
+import static dev.vipd.protocol.wire.WireConstants.ARP_HLEN;
+import static dev.vipd.protocol.wire.WireConstants.ARP_HLEN_ETHERNET;
+import static dev.vipd.protocol.wire.WireConstants.ARP_PLEN_IPV4;
+import static dev.vipd.protocol.wire.WireConstants.ARP_PTYPE;
+import static dev.vipd.protocol.wire.WireConstants.ARP_SPA;
+import static dev.vipd.protocol.wire.WireConstants.ARP_TPA;
+import static dev.vipd.protocol.wire.WireConstants.ETHERTYPE_IPV4;
+import static dev.vipd.protocol.wire.WireConstants.ETH_TYPE;
+import static dev.vipd.protocol.wire.WireConstants.ICMP_NEIGHBOR_ADVERTISEMENT;
+import static dev.vipd.protocol.wire.WireConstants.ICMP_NEIGHBOR_SOLICITATION;
+import static dev.vipd.protocol.wire.WireConstants.ICMP_TYPE;
+import static dev.vipd.protocol.wire.WireConstants.IP6_HOP_LIMIT;
+import static dev.vipd.protocol.wire.WireConstants.IP6_NEXT_HEADER;
+import static dev.vipd.protocol.wire.WireConstants.NDP_HOP_LIMIT;
+import static dev.vipd.protocol.wire.WireConstants.NDP_TARGET;
+import static dev.vipd.protocol.wire.WireConstants.NEXT_HEADER_ICMPV6;
+
+import dev.vipd.protocol.spi.SocketFilter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Classic BPF programs that keep a packet socket from waking on frames vipd does not care about.
  *
- * <p>Each program checks the EtherType and the fixed header fields first, then compares one
- * address field against every owned address with an inline {@code ret} per address, so that every
- * jump is short (the kernel's jump offsets are 8 bits). A program that would exceed {@link
- * SocketFilter#MAX_INSTRUCTIONS} falls back to passing every frame of its kind: user space checks
- * ownership anyway, the filter only saves wake-ups. Accepted frames are passed whole.
+ * <p>Each program checks the EtherType and the fixed header fields first, then tests one address
+ * field (ARP: target, then sender) against the owned addresses with {@link BpfSetMatcher}: an
+ * exact binary search while it fits {@link SocketFilter#MAX_INSTRUCTIONS}, a hashed bitmap beyond
+ * (a few false positives, never a false negative; user space checks ownership exactly anyway, the
+ * filter only saves wake-ups). Passing every frame of the kind is only the last resort, for a
+ * kernel that refuses every larger program. Accepted frames are passed whole.
  */
 public final class BpfFilters {
   // Opcodes (linux/filter.h): class | size | mode.
@@ -25,23 +46,15 @@ public final class BpfFilters {
 
   static final int REJECT = 0;
 
-  // Ethernet and ARP offsets (no VLAN tag: the kernel strips it before packet sockets see it).
-  private static final int ETHERTYPE = 12;
-  private static final int ARP_PTYPE = 16;
-  private static final int ARP_HLEN_PLEN = 18;
-  private static final int ARP_SENDER_IP = 28;
-  private static final int ARP_TARGET_IP = 38;
+  /** Largest hashed bitmap tried: 2^16 buckets (2,048 words) never fit, so this is a bound. */
+  private static final int MAX_HASH_BITS = 16;
+  /** Smallest: 2^8 buckets (8 words) is already close to passing everything at these counts. */
+  private static final int MIN_HASH_BITS = 8;
 
-  // IPv6 / ICMPv6 offsets.
-  private static final int IPV6_NEXT_HEADER = 20;
-  private static final int IPV6_HOP_LIMIT = 21;
-  private static final int ICMPV6_TYPE = 54;
-  private static final int NDP_TARGET_LOW32 = 74;
-
-  private static final int ICMPV6 = 58;
-  private static final int NDP_HOP_LIMIT = 255;
-  private static final int NEIGHBOR_SOLICITATION = 135;
-  private static final int NEIGHBOR_ADVERTISEMENT = 136;
+  /** The low 32 bits of the NDP target address: the part the prefilter compares. */
+  private static final int NDP_TARGET_LOW32 = NDP_TARGET + 12;
+  /** ARP hardware and protocol address lengths, loaded as one halfword. */
+  private static final int ARP_LENGTHS = (ARP_HLEN_ETHERNET << 8) | ARP_PLEN_IPV4;
 
   private BpfFilters() {}
 
@@ -54,84 +67,140 @@ public final class BpfFilters {
 
   /**
    * Passes Ethernet/IPv4 ARP frames whose target IP (requests for us) or sender IP (replies and
-   * gratuitous ARP claiming our addresses, for conflict detection) is one of {@code ownedIpv4}.
-   * An empty set rejects everything; a set too large for one program passes every ARP frame.
+   * gratuitous ARP claiming our addresses, for conflict detection) is one of {@code ownedIpv4}:
+   * the first of {@link #arpChoices}. An empty set rejects everything.
    */
   public static SocketFilter arp(int[] ownedIpv4) {
-    int[] owned = distinct(ownedIpv4);
+    return arpChoices(ownedIpv4).get(0);
+  }
+
+  /**
+   * The programs for {@code ownedIpv4}, most selective first, for a caller to attach the first one
+   * the kernel accepts (a large program can fail with ENOMEM where {@code net.core.optmem_max} is
+   * small): the exact test when it fits one program (up to ~1,450 addresses: two fields), else the
+   * largest hashed prefilter that fits (2^14 buckets per field), then hashed ones 4 and 16 times
+   * smaller, and last the pass-all program (a few instructions, every ARP frame).
+   */
+  public static List<SocketFilter> arpChoices(int[] ownedIpv4) {
+    int[] owned = Arrays.stream(ownedIpv4).distinct().toArray();
     if (owned.length == 0) {
-      return rejectAll();
+      return List.of(rejectAll());
     }
-    // 9 header instructions, 2 per address and field, 1 load per field, 1 final reject.
-    if (9 + 4 * owned.length + 3 > SocketFilter.MAX_INSTRUCTIONS) {
-      return passAll(EtherKind.ARP);
-    }
-    SocketFilter.Builder b = SocketFilter.builder();
-    b.add(LD_H_ABS, 0, 0, ETHERTYPE);
-    b.add(JEQ_K, 1, 0, EtherKind.ARP.code());
-    b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_H_ABS, 0, 0, ARP_PTYPE);
-    b.add(JEQ_K, 1, 0, 0x0800);
-    b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_H_ABS, 0, 0, ARP_HLEN_PLEN);
-    b.add(JEQ_K, 1, 0, 0x0604);
-    b.add(RET_K, 0, 0, REJECT);
-    matchAny(b, ARP_TARGET_IP, owned);
-    matchAny(b, ARP_SENDER_IP, owned);
-    b.add(RET_K, 0, 0, REJECT);
-    return b.build();
+    return choices(owned, bits -> arpProgram(owned, bits), passAll(EtherKind.ARP));
   }
 
   /**
    * Passes IPv6 Neighbor Solicitations and Advertisements (next header 58 directly after the IPv6
    * header, hop limit 255, ICMPv6 type 135 or 136) whose target address ends in the low 32 bits
-   * of one of {@code ownedIpv6Lo} (the low 64 bits of each owned address). This is a prefilter:
-   * user space compares the whole target. An empty set rejects everything; a set too large for
-   * one program passes every NS and NA.
+   * of one of {@code ownedIpv6Lo} (the low 64 bits of each owned address): the first of {@link
+   * #ndpChoices}. This is a prefilter: user space compares the whole target. An empty set rejects
+   * everything.
    */
   public static SocketFilter ndp(long[] ownedIpv6Lo) {
-    int[] owned = new int[ownedIpv6Lo.length];
-    for (int i = 0; i < owned.length; i++) {
-      owned[i] = (int) ownedIpv6Lo[i];
-    }
-    owned = distinct(owned);
+    return ndpChoices(ownedIpv6Lo).get(0);
+  }
+
+  /**
+   * As {@link #arpChoices}, for Neighbor Discovery: exact up to ~2,900 addresses, then hashed
+   * (2^15 buckets), smaller hashed ones, and pass-all (every NS and NA).
+   */
+  public static List<SocketFilter> ndpChoices(long[] ownedIpv6Lo) {
+    int[] owned = Arrays.stream(ownedIpv6Lo).mapToInt(lo -> (int) lo).distinct().toArray();
     if (owned.length == 0) {
-      return rejectAll();
+      return List.of(rejectAll());
     }
-    // 13 header instructions, 1 load, 2 per address, 1 final reject.
-    if (13 + 2 * owned.length + 2 > SocketFilter.MAX_INSTRUCTIONS) {
-      return passAll(EtherKind.IPV6);
+    return choices(owned, bits -> ndpProgram(owned, bits), passAll(EtherKind.IPV6));
+  }
+
+  /**
+   * The exact program if it fits; the hashed one with the most buckets that fits and two smaller
+   * ones (4 and 16 times fewer buckets), keeping after the exact program only those shorter than
+   * it; then {@code passAll}. {@code program} takes the bitmap size in bits, 0 for exact, and
+   * throws {@link IllegalStateException} when the program does not fit.
+   */
+  private static List<SocketFilter> choices(
+      int[] owned, IntFunction<SocketFilter> program, SocketFilter passAll) {
+    List<SocketFilter> out = new ArrayList<>(5);
+    SocketFilter exact = fitting(program, 0);
+    if (exact != null) {
+      out.add(exact);
     }
+    int bits = MAX_HASH_BITS;
+    SocketFilter hashed = null;
+    while (hashed == null && bits >= MIN_HASH_BITS) {
+      hashed = fitting(program, bits--);
+    }
+    for (int smaller = bits - 1; hashed != null; smaller -= 2) {
+      if (exact == null || hashed.length() < exact.length()) {
+        out.add(hashed);
+      }
+      hashed = smaller >= MIN_HASH_BITS && smaller >= bits - 3 ? program.apply(smaller) : null;
+    }
+    out.add(passAll);
+    return out;
+  }
+
+  private static SocketFilter fitting(IntFunction<SocketFilter> program, int bits) {
+    try {
+      return program.apply(bits);
+    } catch (IllegalStateException tooLong) {
+      return null;
+    }
+  }
+
+  private static SocketFilter arpProgram(int[] owned, int bits) {
+    SocketFilter.Builder b = SocketFilter.builder();
+    b.add(LD_H_ABS, 0, 0, ETH_TYPE);
+    b.add(JEQ_K, 1, 0, EtherKind.ARP.code());
+    b.add(RET_K, 0, 0, REJECT);
+    b.add(LD_H_ABS, 0, 0, ARP_PTYPE);
+    b.add(JEQ_K, 1, 0, ETHERTYPE_IPV4);
+    b.add(RET_K, 0, 0, REJECT);
+    b.add(LD_H_ABS, 0, 0, ARP_HLEN);
+    b.add(JEQ_K, 1, 0, ARP_LENGTHS);
+    b.add(RET_K, 0, 0, REJECT);
+    matchAny(b, ARP_TPA, owned, bits);
+    matchAny(b, ARP_SPA, owned, bits);
+    b.add(RET_K, 0, 0, REJECT);
+    return b.build();
+  }
+
+  private static SocketFilter ndpProgram(int[] owned, int bits) {
     SocketFilter.Builder b = SocketFilter.builder();
     ndpHeader(b);
-    matchAny(b, NDP_TARGET_LOW32, owned);
+    matchAny(b, NDP_TARGET_LOW32, owned, bits);
     b.add(RET_K, 0, 0, REJECT);
     return b.build();
   }
 
   /** Checks EtherType, next header, hop limit and ICMPv6 type; falls through on a match. */
   private static void ndpHeader(SocketFilter.Builder b) {
-    b.add(LD_H_ABS, 0, 0, ETHERTYPE);
+    b.add(LD_H_ABS, 0, 0, ETH_TYPE);
     b.add(JEQ_K, 1, 0, EtherKind.IPV6.code());
     b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_B_ABS, 0, 0, IPV6_NEXT_HEADER);
-    b.add(JEQ_K, 1, 0, ICMPV6);
+    b.add(LD_B_ABS, 0, 0, IP6_NEXT_HEADER);
+    b.add(JEQ_K, 1, 0, NEXT_HEADER_ICMPV6);
     b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_B_ABS, 0, 0, IPV6_HOP_LIMIT);
+    b.add(LD_B_ABS, 0, 0, IP6_HOP_LIMIT);
     b.add(JEQ_K, 1, 0, NDP_HOP_LIMIT);
     b.add(RET_K, 0, 0, REJECT);
-    b.add(LD_B_ABS, 0, 0, ICMPV6_TYPE);
-    b.add(JEQ_K, 2, 0, NEIGHBOR_SOLICITATION);
-    b.add(JEQ_K, 1, 0, NEIGHBOR_ADVERTISEMENT);
+    b.add(LD_B_ABS, 0, 0, ICMP_TYPE);
+    b.add(JEQ_K, 2, 0, ICMP_NEIGHBOR_SOLICITATION);
+    b.add(JEQ_K, 1, 0, ICMP_NEIGHBOR_ADVERTISEMENT);
     b.add(RET_K, 0, 0, REJECT);
   }
 
-  /** Loads the 32-bit field at {@code offset} and accepts when it equals one of {@code values}. */
-  private static void matchAny(SocketFilter.Builder b, int offset, int[] values) {
+  /**
+   * Loads the 32-bit field at {@code offset}, returns ACCEPT when it is one of {@code values}
+   * (exactly when {@code bits} is 0, else through a {@code 2^bits}-bucket hash) and falls through
+   * otherwise.
+   */
+  private static void matchAny(SocketFilter.Builder b, int offset, int[] values, int bits) {
     b.add(LD_W_ABS, 0, 0, offset);
-    for (int value : values) {
-      b.add(JEQ_K, 0, 1, value);
-      b.add(RET_K, 0, 0, ACCEPT);
+    if (bits == 0) {
+      BpfSetMatcher.exact(b, values);
+    } else {
+      BpfSetMatcher.hashed(b, values, bits);
     }
   }
 
@@ -141,7 +210,7 @@ public final class BpfFilters {
     if (kind == EtherKind.IPV6) {
       ndpHeader(b);
     } else {
-      b.add(LD_H_ABS, 0, 0, ETHERTYPE);
+      b.add(LD_H_ABS, 0, 0, ETH_TYPE);
       b.add(JEQ_K, 1, 0, kind.code());
       b.add(RET_K, 0, 0, REJECT);
     }
@@ -149,7 +218,4 @@ public final class BpfFilters {
     return b.build();
   }
 
-  private static int[] distinct(int[] values) {
-    return Arrays.stream(values).distinct().toArray();
-  }
 }

@@ -1,11 +1,13 @@
 package dev.vipd.protocol.raw;
 
+import dev.vipd.protocol.wire.WireConstants;
+
 /** The EtherTypes a {@link PacketSocket} can be bound to. */
 public enum EtherKind {
   /** ARP, EtherType 0x0806. */
-  ARP(0x0806, "arp"),
+  ARP(WireConstants.ETHERTYPE_ARP, "arp"),
   /** IPv6 (for Neighbor Discovery), EtherType 0x86dd. */
-  IPV6(0x86dd, "ipv6");
+  IPV6(WireConstants.ETHERTYPE_IPV6, "ipv6");
 
   private final int code;
   private final String label;

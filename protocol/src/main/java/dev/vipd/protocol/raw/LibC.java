@@ -11,13 +11,15 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The few libc calls vipd needs for raw sockets, bound with jnr-ffi.
+ * vipd's one libc binding (jnr-ffi): the few calls the raw sockets need, plus {@code sendto} for
+ * the daemon's {@code AF_UNIX} datagram socket (sd_notify), which the JDK cannot open. Public for
+ * that one use outside this package; everything else stays package-private.
  *
  * <p>Buffers on the per-frame paths ({@link Api#recv}, {@link Api#send}) are passed as raw addresses so
  * that no call allocates. Every call saves {@code errno}: read it with {@link #errno()} right after
  * the call, on the same thread.
  */
-final class LibC {
+public final class LibC {
 
   /** The calls. Public only because jnr-ffi implements it from another class loader. */
   @SaveError
@@ -36,6 +38,10 @@ final class LibC {
     @ssize_t
     long send(int fd, @intptr_t long buffer, @size_t long length, int flags);
 
+    @ssize_t
+    long sendto(
+        int fd, @In byte[] buffer, @size_t long length, int flags, @In Pointer to, int toLength);
+
     int close(int fd);
 
     /** Returns 0 when no interface has that name. */
@@ -47,18 +53,19 @@ final class LibC {
   }
 
   /** The one binding, loaded on first use. */
-  static final Api INSTANCE = LibraryLoader.create(Api.class).load("c");
+  public static final Api INSTANCE = LibraryLoader.create(Api.class).load("c");
 
   /** The jnr runtime the binding belongs to (for memory and errno). */
-  static final Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
+  public static final Runtime RUNTIME = Runtime.getRuntime(INSTANCE);
 
   // Address and protocol families, socket types and flags (x86_64/aarch64 Linux values).
+  public static final int AF_UNIX = 1;
   static final int AF_INET6 = 10;
   static final int AF_PACKET = 17;
-  static final int SOCK_DGRAM = 2;
+  public static final int SOCK_DGRAM = 2;
   static final int SOCK_RAW = 3;
   static final int SOCK_NONBLOCK = 0x800;
-  static final int SOCK_CLOEXEC = 0x80000;
+  public static final int SOCK_CLOEXEC = 0x80000;
 
   // Socket option levels and names.
   static final int SOL_SOCKET = 1;
@@ -69,6 +76,9 @@ final class LibC {
   static final int IPPROTO_IPV6 = 41;
   static final int IPV6_ADD_MEMBERSHIP = 20;
   static final int IPV6_DROP_MEMBERSHIP = 21;
+
+  /** Never raise SIGPIPE in the JVM if the receiver of a send went away. */
+  public static final int MSG_NOSIGNAL = 0x4000;
 
   /** Report the real length of a frame larger than the buffer (packet sockets). */
   static final int MSG_TRUNC = 0x20;
@@ -89,12 +99,12 @@ final class LibC {
   static final int EACCES = 13;
 
   /** The errno saved by the last call on this thread. */
-  static int errno() {
+  public static int errno() {
     return RUNTIME.getLastError();
   }
 
   /** The text of the errno saved by the last call on this thread. */
-  static String lastError() {
+  public static String lastError() {
     return INSTANCE.strerror(errno());
   }
 

@@ -1,6 +1,6 @@
 package dev.vipd.protocol.raw;
 
-import dev.vipd.protocol.SocketFilter;
+import dev.vipd.protocol.spi.SocketFilter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +32,35 @@ final class NativeSockets {
       throw new IllegalArgumentException("interface " + interfaceName + " not found");
     }
     return index;
+  }
+
+  /** A bound packet socket and what {@link #openPacket} read about its interface. */
+  record Opened(int fd, int interfaceIndex, long mac, int mtu) {}
+
+  /**
+   * Opens a non-blocking {@code AF_PACKET} socket in the calling thread's namespace, attaches
+   * {@code filter} and only then binds it to {@code etherType} on the interface (so it never
+   * queues a frame the filter would refuse), ignores its own outgoing frames and reads the MAC
+   * and MTU. Closes the descriptor again if any step fails.
+   */
+  static Opened openPacket(String interfaceName, int etherType, SocketFilter filter, String what)
+      throws IOException {
+    int index = interfaceIndex(interfaceName);
+    int fd = LIBC.socket(
+        LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw failure(what);
+    }
+    try {
+      attachFilter(fd, filter, what);
+      setInt(fd, LibC.SOL_PACKET, LibC.PACKET_IGNORE_OUTGOING, 1, what + ": PACKET_IGNORE_OUTGOING");
+      bind(fd, index, etherType, what);
+      return new Opened(
+          fd, index, hardwareAddress(fd, interfaceName, what), mtu(fd, interfaceName, what));
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(fd);
+      throw e;
+    }
   }
 
   /** An I/O error for a failed call, from the errno just saved on this thread. */
@@ -109,6 +138,24 @@ final class NativeSockets {
     byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
     ifreq.put(0, name, 0, name.length); // ifr_name, NUL-terminated by the zeroed memory
     return ifreq;
+  }
+
+  /**
+   * Reads and thereby resets the socket's {@code PACKET_STATISTICS} ({@code struct
+   * tpacket_stats}): frames received and dropped since the last read, or null on failure (errno
+   * saved).
+   */
+  static long[] packetStatistics(int fd) {
+    Pointer stats = Memory.allocateDirect(LibC.RUNTIME, 8, true);
+    Pointer length = Memory.allocateDirect(LibC.RUNTIME, 4, true);
+    length.putInt(0, 8);
+    if (LIBC.getsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_STATISTICS, stats, length) != 0) {
+      return null;
+    }
+    return new long[] {
+      Integer.toUnsignedLong(stats.getInt(0)), // tp_packets
+      Integer.toUnsignedLong(stats.getInt(4)) // tp_drops
+    };
   }
 
   /** The native address of a direct buffer's first byte. */

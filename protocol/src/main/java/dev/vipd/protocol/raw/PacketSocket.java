@@ -1,9 +1,11 @@
 package dev.vipd.protocol.raw;
 
-import dev.vipd.protocol.FrameHandler;
-import dev.vipd.protocol.L2Socket;
-import dev.vipd.protocol.PacketStatistics;
-import dev.vipd.protocol.SocketFilter;
+import dev.vipd.protocol.spi.FrameDrops;
+import dev.vipd.protocol.spi.FrameHandler;
+import dev.vipd.protocol.spi.L2Socket;
+import dev.vipd.protocol.spi.PacketStatistics;
+import dev.vipd.protocol.spi.SocketFilter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -11,22 +13,14 @@ import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +56,6 @@ public final class PacketSocket implements L2Socket {
   private static final int FRAMES_PER_WAKEUP = 512;
   /** Upper bound of an off-loop close(); a loop turn normally takes microseconds. */
   static final long CLOSE_WAIT_MILLIS = 1000;
-  /** Upper bound for the loop to accept the registration; it only queues a task. */
-  private static final long REGISTER_WAIT_SECONDS = 5;
   /** One log line per kind of error per period: errors can repeat on every frame. */
   static final long LOG_PERIOD_SECONDS = 10;
 
@@ -77,18 +69,18 @@ public final class PacketSocket implements L2Socket {
   private final String description;
   private final int fd;
   private final FileDescriptor nettyFd;
-  private final IoEventLoop loop;
   private final FrameHandler handler;
   private final Poller poller = new Poller();
   private final DescriptorGuard guard;
   private final AtomicBoolean closing = new AtomicBoolean();
-  private volatile IoRegistration registration;
+  private final LoopRegistration registration;
 
   private final ByteBuf receiveBuf;
   private final long receiveAddress;
   private final int receiveCapacity;
 
-  private final DropMeters meters;
+  private final FrameDrops meters;
+  private final boolean ownsMeters;
   private final LongSupplier kernelDrops = () -> statistics().dropped();
   private final LogLimiter sendLog = new LogLimiter(LOG_PERIOD_SECONDS, TimeUnit.SECONDS);
   private final LogLimiter receiveLog = new LogLimiter(LOG_PERIOD_SECONDS, TimeUnit.SECONDS);
@@ -100,8 +92,7 @@ public final class PacketSocket implements L2Socket {
 
   private PacketSocket(
       IoEventLoop loop, String interfaceName, int interfaceIndex, EtherKind kind, int fd,
-      long mac, int mtu, FrameHandler handler, MeterRegistry registry) {
-    this.loop = loop;
+      long mac, int mtu, FrameHandler handler, FrameDrops meters, boolean ownsMeters) {
     this.interfaceName = interfaceName;
     this.interfaceIndex = interfaceIndex;
     this.kind = kind;
@@ -111,95 +102,78 @@ public final class PacketSocket implements L2Socket {
     this.mac = mac;
     this.handler = handler;
     this.guard = new DescriptorGuard(this::closeDescriptor);
+    this.registration = new LoopRegistration(loop, poller);
     this.receiveCapacity = mtu + HEADROOM;
     ByteBuffer receive = ByteBuffer.allocateDirect(receiveCapacity);
     this.receiveAddress = NativeSockets.address(receive);
     this.receiveBuf = Unpooled.wrappedBuffer(receive);
-    this.meters = DropMeters.open(registry, interfaceName, kernelDrops);
+    this.meters = meters;
+    this.ownsMeters = ownsMeters;
+    meters.attach(kernelDrops);
   }
 
   /**
    * Opens a socket for {@code kind} frames on {@code interfaceName} in the calling thread's
    * network namespace and starts polling it on {@code loop}, an event loop of a {@code
-   * MultiThreadIoEventLoopGroup} built with {@code EpollIoHandler.newFactory()}.
+   * MultiThreadIoEventLoopGroup} built with {@code EpollIoHandler.newFactory()}. The socket
+   * reports into {@code meters}, the interface's one drop meter set, which its owner closes.
    *
-   * @throws IllegalArgumentException if the interface does not exist or the loop is not epoll
+   * @throws IllegalArgumentException if the interface does not exist, the loop is not epoll or
+   *     {@code meters} belongs to another interface
    * @throws IOException if the kernel refuses the socket (for example without CAP_NET_RAW)
    */
   public static PacketSocket open(
       IoEventLoop loop, String interfaceName, EtherKind kind, FrameHandler handler,
+      FrameDrops meters) throws IOException {
+    Objects.requireNonNull(meters, "meters");
+    if (!meters.interfaceName().equals(interfaceName)) {
+      throw new IllegalArgumentException("invalid drop meters: of " + meters.interfaceName()
+          + " (expected: of " + interfaceName + ")");
+    }
+    return open(loop, interfaceName, kind, handler, meters, false);
+  }
+
+  /**
+   * Opens a lone socket (a test or benchmark peer) with a drop meter set of its own, removed from
+   * {@code registry} when the socket closes. A data plane with two sockets on one interface uses
+   * {@link #open(IoEventLoop, String, EtherKind, FrameHandler, FrameDrops)} with one shared set.
+   */
+  public static PacketSocket open(
+      IoEventLoop loop, String interfaceName, EtherKind kind, FrameHandler handler,
       MeterRegistry registry) throws IOException {
+    Objects.requireNonNull(registry, "registry");
+    return open(loop, interfaceName, kind, handler, new FrameDrops(registry, interfaceName), true);
+  }
+
+  private static PacketSocket open(
+      IoEventLoop loop, String interfaceName, EtherKind kind, FrameHandler handler,
+      FrameDrops meters, boolean ownsMeters) throws IOException {
     Objects.requireNonNull(loop, "loop");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(handler, "handler");
-    Objects.requireNonNull(registry, "registry");
     if (!loop.isCompatible(Poller.class)) {
       throw new IllegalArgumentException("not an epoll event loop: " + loop);
     }
-    int index = NativeSockets.interfaceIndex(interfaceName);
     String what = "opening " + kindName(kind) + " socket on " + interfaceName;
-    int fd = LIBC.socket(
-        LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      throw NativeSockets.failure(what);
-    }
-    long mac;
-    int mtu;
+    NativeSockets.Opened raw;
     try {
-      // Filter before bind: the socket must never queue a frame the filter would refuse.
-      NativeSockets.attachFilter(fd, BpfFilters.rejectAll(), what);
-      NativeSockets.setInt(
-          fd, LibC.SOL_PACKET, LibC.PACKET_IGNORE_OUTGOING, 1, what + ": PACKET_IGNORE_OUTGOING");
-      NativeSockets.bind(fd, index, kind.code(), what);
-      mac = NativeSockets.hardwareAddress(fd, interfaceName, what);
-      mtu = NativeSockets.mtu(fd, interfaceName, what);
+      raw = NativeSockets.openPacket(interfaceName, kind.code(), BpfFilters.rejectAll(), what);
     } catch (IOException | RuntimeException e) {
-      NativeSockets.closeQuietly(fd);
+      if (ownsMeters) {
+        meters.close();
+      }
       throw e;
     }
-    PacketSocket socket =
-        new PacketSocket(loop, interfaceName, index, kind, fd, mac, mtu, handler, registry);
+    PacketSocket socket = new PacketSocket(
+        loop, interfaceName, raw.interfaceIndex(), kind, raw.fd(), raw.mac(), raw.mtu(), handler,
+        meters, ownsMeters);
     try {
-      socket.startPolling();
+      socket.registration.arm();
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw new IOException(what + ": " + e.getMessage(), e);
     }
     return socket;
-  }
-
-  private void startPolling() throws IOException {
-    CompletableFuture<Void> armed = new CompletableFuture<>();
-    loop.register(poller).addListener(done -> {
-      // Runs on the loop, like close()'s cancellation, so the two cannot interleave.
-      if (!done.isSuccess()) {
-        armed.completeExceptionally(done.cause());
-        return;
-      }
-      IoRegistration r = (IoRegistration) done.getNow();
-      registration = r;
-      try {
-        if (closing.get()) {
-          r.cancel();
-        } else {
-          r.submit(EpollIoOps.EPOLLIN); // until this the descriptor is never polled
-        }
-        armed.complete(null);
-      } catch (RuntimeException e) {
-        armed.completeExceptionally(e);
-      }
-    });
-    try {
-      armed.get(REGISTER_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new IOException("registering with the event loop failed", e.getCause());
-    } catch (TimeoutException e) {
-      throw new IOException("event loop did not register the socket in "
-          + REGISTER_WAIT_SECONDS + " s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while registering with the event loop", e);
-    }
   }
 
   @Override
@@ -226,8 +200,7 @@ public final class PacketSocket implements L2Socket {
   public boolean send(ByteBuf frame) {
     int length = frame.readableBytes();
     if (!guard.acquire()) {
-      meters.sendError.increment();
-      logSendError("socket closed");
+      failed(meters.sendError(), sendLog, "send", "socket closed");
       return false;
     }
     try {
@@ -242,19 +215,20 @@ public final class PacketSocket implements L2Socket {
         return true;
       }
       String error = sent < 0 ? LibC.lastError() : "short send of " + sent + "/" + length;
-      meters.sendError.increment();
-      logSendError(error);
+      failed(meters.sendError(), sendLog, "send", error);
       return false;
     } finally {
       guard.release();
     }
   }
 
-  private void logSendError(String error) {
-    long suppressed = sendLog.tryAcquire();
+  /** Counts one dropped frame and logs it unless the limiter holds the line back. */
+  private void failed(Counter counter, LogLimiter limiter, String op, String error) {
+    counter.increment();
+    long suppressed = limiter.tryAcquire();
     if (suppressed >= 0) {
-      log.warn("interface={} protocol={} op=send error=\"{}\" suppressed={}",
-          interfaceName, kind.label(), error, suppressed);
+      log.warn("interface={} protocol={} op={} error=\"{}\" suppressed={}",
+          interfaceName, kind.label(), op, error, suppressed);
     }
   }
 
@@ -301,46 +275,32 @@ public final class PacketSocket implements L2Socket {
   }
 
   private void readKernelStatistics() {
-    Pointer stats = Memory.allocateDirect(LibC.RUNTIME, 8, true); // struct tpacket_stats
-    Pointer length = Memory.allocateDirect(LibC.RUNTIME, 4, true);
-    length.putInt(0, 8);
-    if (LIBC.getsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_STATISTICS, stats, length) != 0) {
+    long[] delta = NativeSockets.packetStatistics(fd);
+    if (delta == null) {
       log.warn("interface={} protocol={} op=statistics error=\"{}\"",
           interfaceName, kind.label(), LibC.lastError());
       return;
     }
-    received += Integer.toUnsignedLong(stats.getInt(0)); // tp_packets
-    dropped += Integer.toUnsignedLong(stats.getInt(4)); // tp_drops
+    received += delta[0];
+    dropped += delta[1];
   }
+
 
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    if (loop.inEventLoop()) {
-      cancelRegistration();
-    } else {
-      try {
-        Future<?> cancelled = loop.submit(this::cancelRegistration);
-        if (!cancelled.awaitUninterruptibly(CLOSE_WAIT_MILLIS)) {
-          log.warn("interface={} protocol={} op=close error=\"event loop busy for {} ms; "
-              + "a frame being handled may still finish\"",
-              interfaceName, kind.label(), CLOSE_WAIT_MILLIS);
-        }
-      } catch (RejectedExecutionException e) {
-        // The loop has shut down: it polls nothing any more.
-      }
+    if (!registration.cancel(CLOSE_WAIT_MILLIS)) {
+      log.warn("interface={} protocol={} op=close error=\"event loop busy for {} ms; "
+          + "a frame being handled may still finish\"",
+          interfaceName, kind.label(), CLOSE_WAIT_MILLIS);
     }
     long finalDrops = statistics().dropped();
     guard.close();
-    meters.close(kernelDrops, finalDrops);
-  }
-
-  private void cancelRegistration() {
-    IoRegistration r = registration;
-    if (r != null) {
-      r.cancel();
+    meters.detach(kernelDrops, finalDrops);
+    if (ownsMeters) {
+      meters.close();
     }
   }
 
@@ -368,7 +328,7 @@ public final class PacketSocket implements L2Socket {
             return;
           }
           if (errno != LibC.EINTR) {
-            receiveFailed(LIBC.strerror(errno));
+            failed(meters.receiveError(), receiveLog, "receive", LIBC.strerror(errno));
             return; // a pending socket error is reported once; epoll calls again if readable
           }
         } else if (n > receiveCapacity) {
@@ -390,7 +350,7 @@ public final class PacketSocket implements L2Socket {
       if (t instanceof VirtualMachineError) {
         throw (VirtualMachineError) t;
       }
-      meters.handlerError.increment();
+      meters.handlerError().increment();
       long suppressed = handlerLog.tryAcquire();
       if (suppressed >= 0) {
         log.warn("interface={} protocol={} op=handle suppressed={}",
@@ -399,17 +359,8 @@ public final class PacketSocket implements L2Socket {
     }
   }
 
-  private void receiveFailed(String error) {
-    meters.receiveError.increment();
-    long suppressed = receiveLog.tryAcquire();
-    if (suppressed >= 0) {
-      log.warn("interface={} protocol={} op=receive error=\"{}\" suppressed={}",
-          interfaceName, kind.label(), error, suppressed);
-    }
-  }
-
   private void oversize(long oversizeLength) {
-    meters.oversize.increment();
+    meters.oversize().increment();
     long suppressed = receiveLog.tryAcquire();
     if (suppressed >= 0) {
       log.warn("interface={} protocol={} op=receive error=\"frame of {} bytes exceeds the "

@@ -1,6 +1,6 @@
 package dev.vipd.protocol.raw;
 
-import dev.vipd.protocol.GroupMembership;
+import dev.vipd.protocol.spi.GroupMembership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;

@@ -3,6 +3,7 @@ package dev.vipd.protocol.wire;
 import static dev.vipd.protocol.wire.WireConstants.IPV6_MULTICAST_MAC;
 import static dev.vipd.protocol.wire.WireConstants.LOW_24_BITS;
 
+import dev.vipd.common.IpText;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -69,45 +70,11 @@ public final class InetAddresses {
   }
 
   /**
-   * The text form used in logs and metric tags: dotted quad for IPv4, RFC 5952 for IPv6 (lower
-   * case, no leading zeros, the longest run of two or more zero groups as {@code ::}), e.g.
-   * {@code 2001:db8::100} where {@link InetAddress#getHostAddress} gives {@code
-   * 2001:db8:0:0:0:0:0:100}.
+   * The text form used in logs and metric tags; see {@link IpText#format}, the one
+   * implementation, which new code calls directly. Kept so that callers outside protocol keep
+   * compiling while they move over.
    */
   public static String format(InetAddress address) {
-    if (!(address instanceof Inet6Address)) {
-      return address.getHostAddress();
-    }
-    byte[] b = address.getAddress();
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder text = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        text.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-        text.append(':');
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    return text.toString();
+    return IpText.format(address);
   }
 }

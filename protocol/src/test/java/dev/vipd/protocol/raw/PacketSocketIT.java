@@ -7,8 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.vipd.protocol.FrameHandler;
-import dev.vipd.protocol.lab.Netns;
+import dev.vipd.protocol.spi.FrameDrops;
+import dev.vipd.protocol.spi.FrameHandler;
+import dev.vipd.testlab.Netns;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -122,16 +123,39 @@ class PacketSocketIT {
   }
 
   @Test
-  void dropMetersAreSharedPerInterfaceAndRemovedWithTheLastSocket() throws Exception {
-    PacketSocket arpSocket = open(lab.a, EtherKind.ARP, frame -> { });
-    PacketSocket ipv6Socket = open(lab.a, EtherKind.IPV6, frame -> { });
+  void oneInjectedDropMeterSetServesBothSocketsAndLeavesWithItsOwner() throws Exception {
+    FrameDrops drops = new FrameDrops(registry, IFACE);
+    PacketSocket arpSocket = Netns.call(lab.a, () -> PacketSocket.open(
+        loop, IFACE, EtherKind.ARP, frame -> { }, drops));
+    PacketSocket ipv6Socket = Netns.call(lab.a, () -> PacketSocket.open(
+        loop, IFACE, EtherKind.IPV6, frame -> { }, drops));
+    sockets.add(arpSocket);
+    sockets.add(ipv6Socket);
     assertThat(dropMeters().meters()).hasSize(5);
     assertThat(dropMeters().tag("reason", "socket-buffer").functionCounter().count()).isZero();
 
     arpSocket.close();
-    assertThat(dropMeters().meters()).hasSize(5);
     ipv6Socket.close();
+    assertThat(dropMeters().meters()).as("the owner, not the sockets, removes them").hasSize(5);
+    drops.close();
     assertThat(dropMeters().meters()).isEmpty();
+  }
+
+  @Test
+  void aLoneSocketRemovesItsOwnDropMetersOnClose() throws Exception {
+    PacketSocket lone = open(lab.a, EtherKind.ARP, frame -> { });
+    assertThat(dropMeters().meters()).hasSize(5);
+    lone.close();
+    assertThat(dropMeters().meters()).isEmpty();
+  }
+
+  @Test
+  void dropMetersOfAnotherInterfaceAreRefused() {
+    FrameDrops other = new FrameDrops(registry, "eth9");
+    assertThatThrownBy(() -> PacketSocket.open(loop, IFACE, EtherKind.ARP, frame -> { }, other))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid drop meters: of eth9 (expected: of " + IFACE + ")");
+    other.close();
   }
 
   @Test
@@ -305,7 +329,7 @@ class PacketSocketIT {
   }
 
   private Search dropMeters() {
-    return registry.find(DropMeters.NAME).tag("interface", IFACE);
+    return registry.find(FrameDrops.NAME).tag("interface", IFACE);
   }
 
   private PacketSocket open(String ns, EtherKind kind, FrameHandler handler) throws Exception {

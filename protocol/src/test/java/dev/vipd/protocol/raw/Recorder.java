@@ -1,6 +1,6 @@
 package dev.vipd.protocol.raw;
 
-import dev.vipd.protocol.FrameHandler;
+import dev.vipd.protocol.spi.FrameHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.ByteBuffer;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.vipd.protocol.SocketFilter;
-import dev.vipd.protocol.lab.Netns;
+import dev.vipd.protocol.spi.SocketFilter;
+import dev.vipd.testlab.Netns;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
