@@ -14,6 +14,6 @@ done
 ok "every alert has a promtool test"
 jq empty "$KIT/grafana/vipd-dashboard.json" || fail "dashboard is not valid JSON"
 python3 "$ROOT/packaging/ci/check-metric-refs.py" "$KIT/metrics.txt" \
-  "$ROOT/protocol/src/main" "$ROOT/cluster/src/main" "$ROOT/daemon/src/main" -- \
+  "$ROOT/common/src/main" "$ROOT/protocol/src/main" "$ROOT/cluster/src/main" "$ROOT/daemon/src/main" -- \
   "$KIT/grafana/vipd-dashboard.json" "$KIT/prometheus/vipd-alerts.yml"
 ok "dashboard: valid JSON, only vipd's metrics"

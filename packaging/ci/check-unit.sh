@@ -6,11 +6,14 @@
 source "$(dirname "$0")/lib.sh"
 MAX_EXPOSURE=2.5
 DEB=$(deb_of 1)
+setup_shims
 purge_if_installed
 NS=vipdu-$$
 cleanup() {
   ip netns del "$NS" 2>/dev/null || true
   purge_if_installed
+  rm -rf "$SHIMS"
+  root_sysctls_unchanged
 }
 trap cleanup EXIT
 dpkg -i "$DEB" >/dev/null

@@ -15,9 +15,11 @@ getent passwd vipd >/dev/null || fail "no vipd user"
 [ "$(stat -c '%a %U %G' /etc/vipd/cluster.key)" = "600 vipd vipd" ] \
   || fail "cluster.key is $(stat -c '%a %U %G' /etc/vipd/cluster.key), expected 600 vipd vipd"
 [ "$(wc -c </etc/vipd/cluster.key)" -eq 65 ] || fail "cluster.key is not 32 bytes of hex and a newline"
-if grep -Eq ' (start|restart|try-restart|enable)' "$SHIM_LOG"; then
+if grep -Eq '^(deb-systemd-invoke|systemctl) .*(start|restart|try-restart|enable)' "$SHIM_LOG"; then
   cat "$SHIM_LOG"; fail "first install started or enabled vipd"
 fi
+grep -qx 'sysctl -q -p /usr/lib/sysctl.d/60-vipd.conf' "$SHIM_LOG" \
+  || { cat "$SHIM_LOG"; fail "postinst does not apply the ARP sysctls"; }
 ok "first install: user vipd, key 0600 vipd, service neither started nor enabled (systemd calls: $(tr '\n' ';' <"$SHIM_LOG"))"
 /usr/bin/vipd version
 /usr/bin/vipd version | grep -qx "vipd $VERSION" || fail "vipd version"
@@ -43,7 +45,7 @@ dpkg -i "$DEB2"
 [ "$(stat -c '%a %U' /etc/vipd/cluster.key)" = "600 vipd" ] || fail "upgrade changed the key's mode"
 grep -qx 'deb-systemd-invoke try-restart vipd.service' "$SHIM_LOG" \
   || { cat "$SHIM_LOG"; fail "upgrade does not restart a running vipd"; }
-if grep -Eq ' (start|enable) ' "$SHIM_LOG"; then cat "$SHIM_LOG"; fail "upgrade starts a stopped vipd"; fi
+if grep -Eq '^(deb-systemd-invoke|systemctl) (start|enable) ' "$SHIM_LOG"; then cat "$SHIM_LOG"; fail "upgrade starts a stopped vipd"; fi
 /usr/bin/vipd check-config /etc/vipd/vipd.conf >/dev/null
 ok "upgrade to ${DEB_VERSION_BASE}+2: config and key unchanged, running service restarted (try-restart)"
 
@@ -61,3 +63,5 @@ getent passwd vipd >/dev/null || fail "purge removed the vipd user (policy: it s
 leftover=$(dpkg -L vipd 2>/dev/null || true)
 [ -z "$leftover" ] || fail "dpkg still lists files: $leftover"
 ok "remove stops the service and keeps config+key; purge removes config, key and state; user vipd stays"
+root_sysctls_unchanged
+ok "the host's own ARP sysctls unchanged"

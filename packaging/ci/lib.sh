@@ -15,13 +15,21 @@ deb_of() {
   echo "$f"
 }
 
-# Records what maintainer scripts ask of systemd: deb-systemd-invoke and systemctl shims first on
-# PATH log their arguments to $SHIM_LOG and do nothing (systemd is not PID 1 in CI).
+# Records what maintainer scripts ask of systemd and of sysctl: deb-systemd-invoke, systemctl and
+# sysctl shims first on PATH log their arguments to $SHIM_LOG and do nothing. systemd is not PID 1
+# in CI, and the CI host's own (root namespace) network settings must not change: postinst's
+# `sysctl -p 60-vipd.conf` is recorded, not applied. root_sysctls_unchanged checks that at the end.
+ROOT_ARP=$(/usr/sbin/sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce | tr '\n' ' ')
+root_sysctls_unchanged() {
+  local now
+  now=$(/usr/sbin/sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce | tr '\n' ' ')
+  [ "$now" = "$ROOT_ARP" ] || fail "the host's arp_ignore/arp_announce changed: '$ROOT_ARP' -> '$now'"
+}
 setup_shims() {
   SHIMS=$(mktemp -d /tmp/vipd-shims.XXXXXX)
   SHIM_LOG=$SHIMS/calls.log
   : >"$SHIM_LOG"
-  for cmd in deb-systemd-invoke systemctl; do
+  for cmd in deb-systemd-invoke systemctl sysctl; do
     printf '#!/bin/sh\necho "%s $*" >>%s\nexit 0\n' "$cmd" "$SHIM_LOG" >"$SHIMS/$cmd"
     chmod +x "$SHIMS/$cmd"
   done

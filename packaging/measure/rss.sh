@@ -28,15 +28,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# name|flags
+# name|environment|JVM flags. "launcher" runs packaging/src/bin/vipd with its own defaults (the
+# environment and VIPD_OPTS given here come on top).
+SMALL="-XX:+UseSerialGC -Xms24m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k"
 CANDIDATES=(
-  "jdk-defaults|"
-  "g1-xmx128|-XX:+UseG1GC -Xmx128m"
-  "serial-xmx128|-XX:+UseSerialGC -Xmx128m"
-  "serial-small|-XX:+UseSerialGC -Xms24m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k"
-  "serial-small-c1|-XX:+UseSerialGC -Xms24m -Xmx128m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -Xss512k"
-  "launcher|(packaging/src/bin/vipd, its defaults)"
-  "serial-tiny-c1|-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1 -XX:-UseCompressedClassPointers"
+  "jdk-defaults||"
+  "g1-xmx128||-XX:+UseG1GC -Xmx128m"
+  "serial-xmx128||-XX:+UseSerialGC -Xmx128m"
+  "serial-small||$SMALL"
+  "serial-small-c1||$SMALL -XX:TieredStopAtLevel=1"
+  "small-c1-arena2|MALLOC_ARENA_MAX=2|$SMALL -XX:TieredStopAtLevel=1"
+  "small-c1-arena2-netty1|MALLOC_ARENA_MAX=2|$SMALL -XX:TieredStopAtLevel=1 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1"
+  "tiny-c1-arena2|MALLOC_ARENA_MAX=2|-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1"
+  "launcher||"
 )
 if [ -n "${RSS_ONLY:-}" ]; then
   CANDIDATES=("$RSS_ONLY")
@@ -54,10 +58,9 @@ vipd {
 }
 CONF
 
-printf '%-16s %8s %8s %9s %9s  %s\n' "flags" "RSS_MiB" "HWM_MiB" "heap_MiB" "maxGC_ms" "JVM options"
+printf '%-24s %7s %7s %10s %11s %11s  %s\n' "candidate" "RSS_MiB" "HWM_MiB" "live_heap" "maxGC_start" "maxGC_idle" "options"
 for entry in "${CANDIDATES[@]}"; do
-  name=${entry%%|*}
-  flags=${entry#*|}
+  IFS='|' read -r name envs flags <<<"$entry"
   ip netns add "$NS"
   ip netns add "$PEER"
   ip link add "vm$$a" type veth peer name "vm$$b"
@@ -69,11 +72,12 @@ for entry in "${CANDIDATES[@]}"; do
   ip -n "$NS" addr add 198.51.100.11/24 dev eth0
   ip -n "$PEER" link set "vm$$b" up
   if [ "$name" = launcher ]; then
-    VIPD_JAR=$JAR VIPD_OPTS=-Xlog:gc:file="$DIR/gc-$name.log" \
+    # shellcheck disable=SC2086
+    env $envs VIPD_JAR="$JAR" VIPD_OPTS="$flags -Xlog:gc:file=$DIR/gc-$name.log" \
       ip netns exec "$NS" packaging/src/bin/vipd run --config "$DIR/vipd.conf" >"$DIR/$name.out" 2>&1 &
   else
     # shellcheck disable=SC2086
-    ip netns exec "$NS" java $flags -Xlog:gc:file="$DIR/gc-$name.log" -jar "$JAR" run \
+    env $envs ip netns exec "$NS" java $flags -Xlog:gc:file="$DIR/gc-$name.log" -jar "$JAR" run \
       --config "$DIR/vipd.conf" >"$DIR/$name.out" 2>&1 &
   fi
   PID=$!
@@ -87,15 +91,19 @@ for entry in "${CANDIDATES[@]}"; do
   if [ "$owned" -lt 100 ]; then
     echo "rss: $name: only $owned VIPs owned after 60 s; log:" >&2; tail -20 "$DIR/$name.out" >&2; exit 1
   fi
+  # GC pauses before this point are start-up (class loading, the join, the first burst).
+  started=$(ps -o etimes= -p "$PID" | tr -d " ")
   sleep "$IDLE"
   # Two scrapes as Prometheus would do, then read the memory.
   ip netns exec "$NS" curl -s -m 2 -o /dev/null http://198.51.100.11:9476/metrics
   rss=$(awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$PID/status")
   hwm=$(awk '/^VmHWM/ {printf "%.1f", $2/1024}' "/proc/$PID/status")
-  heap=$(ip netns exec "$NS" curl -s -m 2 http://198.51.100.11:9476/metrics \
-    | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s+=$2} END {printf "%.1f", s/1048576}')
-  maxgc=$(grep -o '[0-9.]*ms$' "$DIR/gc-$name.log" | tr -d 'ms' | sort -g | tail -1)
-  printf '%-16s %8s %8s %9s %9s  %s\n' "$name" "$rss" "$hwm" "$heap" "${maxgc:-0}" "${flags:-(none)}"
+  # The live heap: occupancy after the last collection ("Pause Young ... 30M->21M(40M)").
+  heap=$(grep -o '[0-9]*M->[0-9]*M' "$DIR/gc-$name.log" | tail -1 | sed 's/.*->//')
+  maxgc() { awk -v from="$1" -v to="$2" '/Pause/ { t = substr($1, 2) + 0; ms = $NF; sub(/ms$/, "", ms);
+    if (t >= from && t < to && ms + 0 > max) max = ms + 0 } END { printf "%.1f", max }' "$DIR/gc-$name.log"; }
+  printf '%-24s %7s %7s %10s %11s %11s  %s\n' "$name" "$rss" "$hwm" "${heap:-?}" \
+    "$(maxgc 0 "$started")" "$(maxgc "$started" 1e9)" "${envs:+$envs }${flags:-(none)}$([ "$name" = launcher ] && echo " + the launcher's defaults")"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
   ip netns del "$NS"; ip netns del "$PEER"
 done

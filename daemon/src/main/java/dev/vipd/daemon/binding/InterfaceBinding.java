@@ -16,13 +16,17 @@ import org.slf4j.LoggerFactory;
  * Bind mode {@code interface}: the VIP as a host address on its pool interface.
  *
  * <pre>
- * ip -4 addr replace 198.51.100.100/32 dev eth0 label eth0:vipd noprefixroute metric 8686
+ * ip -4 addr replace 198.51.100.100/32 dev eth0 label eth0:vipd scope host noprefixroute metric 8686
  * ip -6 addr replace 2001:db8::100/128 dev eth0 nodad noprefixroute preferred_lft 0 metric 8686
  * </pre>
  *
  * <p>For tools and applications that want to see the VIP in {@code ip addr}. The price: the kernel
- * answers ARP and Neighbor Solicitations for the address itself, whatever {@code arp_ignore} says,
- * so a crashed node keeps answering until {@code vipd cleanup} runs. IPv6 addresses use {@code
+ * answers Neighbor Solicitations for an IPv6 address on the interface itself, and ARP for an IPv4
+ * one with {@code arp_ignore} below 3, so a crashed node keeps answering until {@code vipd
+ * cleanup} runs. IPv4 VIPs are therefore added with {@code scope host}: the kernel still accepts
+ * traffic for them, never picks them as a source address, and with {@code arp_ignore=3} (the
+ * packaged {@code /usr/lib/sysctl.d/60-vipd.conf}) never answers ARP for them, even after a
+ * {@code kill -9}; only vipd's responder does. IPv6 addresses use {@code
  * nodad} (duplicate address detection would fail or delay the takeover while the old owner still
  * answers) and {@code preferred_lft 0} (deprecated: the kernel never picks the VIP as the host's
  * source address).
@@ -81,6 +85,7 @@ public final class InterfaceBinding implements LocalBinding {
       if (label.length() <= MAX_LABEL) {
         argv.addAll(List.of("label", label));
       }
+      argv.addAll(List.of("scope", "host"));
     } else {
       argv.addAll(List.of("nodad", "preferred_lft", "0"));
     }

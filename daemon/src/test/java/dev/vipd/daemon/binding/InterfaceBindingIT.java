@@ -37,7 +37,7 @@ class InterfaceBindingIT {
 
     String v4 = lab.run(lan.host, "ip -o -4 addr show dev eth0");
     String v6 = lab.run(lan.host, "ip -o -6 addr show dev eth0");
-    assertThat(v4).contains("inet 198.51.100.100/32 metric 8686 scope global noprefixroute eth0:vipd");
+    assertThat(v4).contains("inet 198.51.100.100/32 metric 8686 scope host noprefixroute eth0:vipd");
     assertThat(v6)
         .contains("inet6 2001:db8::100/128 metric 8686 scope global nodad deprecated noprefixroute")
         .contains("preferred_lft 0sec");
@@ -46,6 +46,25 @@ class InterfaceBindingIT {
     assertThat(lan.connect("2001:db8::100", 8443, Duration.ofSeconds(3))).isEqualTo("vipd");
     // Deprecated: the kernel never picks the VIP as source towards the client.
     assertThat(lab.run(lan.host, "ip -6 route get 2001:db8::2")).contains("src 2001:db8::1 ");
+  }
+
+  /**
+   * What a kill -9 leaves: the address stays on the NIC until {@code vipd cleanup}. With {@code
+   * arp_ignore=3} (the packaged sysctl file) the kernel does not answer ARP for it, because vipd
+   * adds it with scope host, yet still accepts traffic for it; with {@code arp_ignore=1} it would.
+   */
+  @Test
+  void aHostScopeVipLeftOnTheNicIsNotAnsweredByTheKernelWithArpIgnore3() throws Exception {
+    binding.bind(address("198.51.100.100"));
+    lab.run(lan.host, "sysctl -q -w net.ipv4.conf.all.arp_ignore=1");
+    assertThat(lan.arpAnswered("198.51.100.100")).as("arp_ignore=1 answers").isTrue();
+
+    lab.run(lan.host, "sysctl -q -w net.ipv4.conf.all.arp_ignore=3");
+    assertThat(lan.arpAnswered("198.51.100.100")).as("arp_ignore=3, scope host").isFalse();
+    assertThat(lan.arpAnswered("198.51.100.1")).as("the host's own address").isTrue();
+    lab.run(lan.client, "ip neigh replace 198.51.100.100 lladdr " + lan.hostMac + " dev eth0");
+    lan.serve("198.51.100.100", 8443);
+    assertThat(lan.connect("198.51.100.100", 8443, Duration.ofSeconds(3))).isEqualTo("vipd");
   }
 
   @Test

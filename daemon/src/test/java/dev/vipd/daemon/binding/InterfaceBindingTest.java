@@ -43,7 +43,7 @@ class InterfaceBindingTest {
 
     assertThat(runner.lines())
         .containsExactly(
-            "ip -4 addr replace 198.51.100.100/32 dev eth0 label eth0:vipd noprefixroute"
+            "ip -4 addr replace 198.51.100.100/32 dev eth0 label eth0:vipd scope host noprefixroute"
                 + " metric 8686");
     assertThat(binding.bound()).containsExactly(address("198.51.100.100"));
   }
@@ -54,7 +54,8 @@ class InterfaceBindingTest {
 
     assertThat(runner.lines())
         .containsExactly(
-            "ip -4 addr replace 203.0.113.7/32 dev enp129s0f1np1 noprefixroute metric 8686");
+            "ip -4 addr replace 203.0.113.7/32 dev enp129s0f1np1 scope host noprefixroute"
+                + " metric 8686");
   }
 
   @Test

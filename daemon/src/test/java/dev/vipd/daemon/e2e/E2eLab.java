@@ -46,6 +46,8 @@ final class E2eLab implements AutoCloseable {
   private final Path secret;
   private final String logName;
   private List<String> extraWeb = List.of();
+  /** Put before {@code java} when a vipd starts (e.g. setpriv to another user); empty: as root. */
+  private List<String> launcher = List.of();
 
   /** One vipd host: its namespace, files and processes. */
   final class Node {
@@ -88,8 +90,10 @@ final class E2eLab implements AutoCloseable {
         return;
       }
       appendLog("=== test harness: starting vipd ===\n");
-      vipd = spawnLogged(host.namespace(), log, List.of(java(), "-Xmx160m", "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run", "--config", config.toString()));
+      List<String> argv = new ArrayList<>(launcher);
+      argv.addAll(List.of(java(), "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-jar", jar.toString(), "run", "--config", config.toString()));
+      vipd = spawnLogged(host.namespace(), log, argv);
     }
 
     /** Starts the echo service (no-op when it runs). */
@@ -198,8 +202,21 @@ final class E2eLab implements AutoCloseable {
 
   /** Builds the lab and starts the services and all three vipd, waiting until every VIP is owned. */
   static E2eLab start(String logName) throws IOException {
+    return start(logName, null, List.of());
+  }
+
+  /**
+   * Like {@link #start(String)}, with every vipd started through {@code launcher} (put before
+   * {@code java}); the lab directory and the key then belong to {@code owner} (a user name, or
+   * null to leave them to root) so that an unprivileged vipd can read them and create its socket.
+   */
+  static E2eLab start(String logName, String owner, List<String> launcher) throws IOException {
     E2eLab e2e = new E2eLab(logName);
+    e2e.launcher = List.copyOf(launcher);
     try {
+      if (owner != null) {
+        mustRun(Sh.exec(Duration.ofSeconds(10), "chown", "-R", owner, e2e.dir.toString()));
+      }
       for (Node n : e2e.nodes.values()) {
         e2e.writeConfig(n);
         n.startService();
