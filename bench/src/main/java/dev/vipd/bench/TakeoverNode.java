@@ -1,9 +1,9 @@
 package dev.vipd.bench;
 
-import dev.vipd.cluster.Assignment;
+import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.ClusterNode;
 import dev.vipd.cluster.ClusterSettings;
-import dev.vipd.cluster.OwnershipListener;
+import dev.vipd.cluster.ownership.OwnershipListener;
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.cluster.beacon.FailureDetectionProfile;
 import dev.vipd.cluster.election.Policy;

@@ -1,14 +1,18 @@
 package dev.vipd.cluster;
 
 import dev.vipd.cluster.auth.ClusterSecret;
+import dev.vipd.cluster.beacon.Beacon;
 import dev.vipd.cluster.beacon.FailureDetectionProfile;
 import dev.vipd.cluster.election.Policy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything a {@link ClusterNode} needs to join, from the daemon's {@code vipd.node} and {@code
@@ -40,6 +44,12 @@ public record ClusterSettings(
     ClusterSecret secret,
     Duration handoverGrace) {
 
+  /**
+   * The longest node name, in UTF-8 bytes: what a liveness beacon can carry. Configuration
+   * validation refuses longer names before anything starts.
+   */
+  public static final int MAX_NODE_NAME_BYTES = Beacon.MAX_NAME_BYTES;
+
   /** Long enough for the successor's gratuitous ARP / unsolicited NA to leave the host. */
   public static final Duration DEFAULT_HANDOVER_GRACE = Duration.ofMillis(200);
 
@@ -51,6 +61,11 @@ public record ClusterSettings(
     Objects.requireNonNull(nodeName, "nodeName");
     if (nodeName.isBlank()) {
       throw new IllegalArgumentException("invalid node name: \"" + nodeName + "\" (expected: a name)");
+    }
+    int nameBytes = nodeName.getBytes(StandardCharsets.UTF_8).length;
+    if (nameBytes > MAX_NODE_NAME_BYTES) {
+      throw new IllegalArgumentException("invalid node name: " + nameBytes + " bytes (expected: 1-"
+          + MAX_NODE_NAME_BYTES + " bytes of UTF-8)");
     }
     labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -65,6 +80,17 @@ public record ClusterSettings(
       throw new IllegalArgumentException(
           "invalid handover grace: " + handoverGrace.toMillis() + "ms (expected: 0-10000ms)");
     }
+  }
+
+  /** How many members the configuration names: this node plus the distinct other peers. */
+  public int expectedMembers() {
+    Set<String> others = new HashSet<>();
+    for (InetSocketAddress peer : peers) {
+      if (!(peer.getAddress().equals(bindAddress) && peer.getPort() == port)) {
+        others.add(peer.getAddress().getHostAddress() + ":" + peer.getPort());
+      }
+    }
+    return 1 + others.size();
   }
 
   private static void checkPort(String what, int port) {

@@ -1,5 +1,6 @@
 package dev.vipd.cluster;
 
+import dev.vipd.cluster.ownership.Assignment;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param fenced whether the local node is fenced after a pause
  * @param members the Hazelcast members, oldest first
  * @param owners the verified ownership table (highest epoch seen per VIP)
+ * @param problems why this node owns nothing although it could, each with what to fix (empty
+ *     when there is none)
  */
 public record ClusterStatus(
     String nodeName,
@@ -21,11 +24,13 @@ public record ClusterStatus(
     boolean quorum,
     boolean fenced,
     List<MemberStatus> members,
-    Map<InetAddress, Assignment> owners) {
+    Map<InetAddress, Assignment> owners,
+    List<String> problems) {
 
   public ClusterStatus {
     Objects.requireNonNull(nodeName, "nodeName");
     members = List.copyOf(members);
     owners = Map.copyOf(owners);
+    problems = List.copyOf(problems);
   }
 }

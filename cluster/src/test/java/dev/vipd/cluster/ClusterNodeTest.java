@@ -1,5 +1,6 @@
 package dev.vipd.cluster;
 
+import dev.vipd.cluster.ownership.Assignment;
 import static dev.vipd.cluster.LocalCluster.ips;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

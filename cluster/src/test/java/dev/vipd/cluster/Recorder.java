@@ -1,5 +1,7 @@
 package dev.vipd.cluster;
 
+import dev.vipd.cluster.ownership.Assignment;
+import dev.vipd.cluster.ownership.OwnershipListener;
 import dev.vipd.cluster.election.Reason;
 import java.net.InetAddress;
 import java.util.List;

@@ -23,10 +23,10 @@ final class CheckConfigCommand implements Callable<Integer> {
       int vips = config.pools().stream().mapToInt(p -> p.addresses().size()).sum();
       System.out.printf("%s: ok (node %s, %d pools, %d VIPs)%n", file, config.node().name(),
           config.pools().size(), vips);
-      return Vipd.OK;
+      return ExitCodes.OK;
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
-      return Vipd.BAD_CONFIG;
+      return ExitCodes.BAD_CONFIG;
     }
   }
 }

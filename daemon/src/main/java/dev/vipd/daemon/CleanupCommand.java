@@ -21,6 +21,6 @@ final class CleanupCommand implements Callable<Integer> {
     new RouteLocalBinding(ip, vip -> null).cleanup();
     new InterfaceBinding(ip, vip -> null).cleanup();
     System.out.println("removed vipd's local routes and addresses");
-    return Vipd.OK;
+    return ExitCodes.OK;
   }
 }

@@ -2,6 +2,7 @@ package dev.vipd.daemon;
 
 import dev.vipd.daemon.control.ControlClient;
 import dev.vipd.daemon.control.ControlReply;
+import dev.vipd.daemon.control.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,18 +34,18 @@ final class ControlCommands {
         ControlReply reply = ControlClient.send(socket, command(), timeout);
         if (!reply.ok()) {
           System.err.println("vipd: " + reply.body());
-          return Vipd.FAILURE;
+          return ExitCodes.FAILURE;
         }
         return done(reply.body());
       } catch (IOException e) {
         System.err.println(e.getMessage());
-        return Vipd.UNREACHABLE;
+        return ExitCodes.UNREACHABLE;
       }
     }
 
     Integer done(String body) throws IOException {
       System.out.println(body);
-      return Vipd.OK;
+      return ExitCodes.OK;
     }
   }
 
@@ -64,13 +65,13 @@ final class ControlCommands {
         ControlReply owned = ControlClient.send(socket, "owned", timeout);
         if (owned.ok() && owned.body().replace(" ", "").equals("{\"owned\":0}")) {
           System.out.println("drained: this node owns no VIP");
-          return Vipd.OK;
+          return ExitCodes.OK;
         }
         sleep();
       }
       System.err.println("vipd: drain still in progress after " + timeout.toSeconds()
           + " s (see vipd status)");
-      return Vipd.FAILURE;
+      return ExitCodes.FAILURE;
     }
 
     private static void sleep() {
@@ -92,7 +93,7 @@ final class ControlCommands {
     @Override
     Integer done(String body) {
       System.out.println("undrained: this node is eligible again");
-      return Vipd.OK;
+      return ExitCodes.OK;
     }
   }
 
@@ -110,7 +111,7 @@ final class ControlCommands {
     @Override
     Integer done(String body) {
       System.out.println(json ? body : Json.unquote(body));
-      return Vipd.OK;
+      return ExitCodes.OK;
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.vipd.daemon;
 import dev.vipd.daemon.binding.DelayedUnbinder;
 import dev.vipd.protocol.AnnounceSettings;
 import dev.vipd.protocol.AnnouncementListener;
+import dev.vipd.protocol.ConflictDefence;
 import dev.vipd.protocol.ConflictListener;
 import dev.vipd.protocol.Speaker;
 import dev.vipd.protocol.wire.InetAddresses;
@@ -10,16 +11,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * acquire of the same VIP wins: the acquire finds the VIP no longer wanted and does not answer.
  * Thread-safe: ownership events arrive from the cluster's threads, link events from the link
  * watcher's.
+ *
+ * <p>Another MAC claiming an owned VIP is judged by protocol's {@link ConflictDefence} (RFC 5227
+ * defence at most once per 10 s); the daemon only tells it whether a hand-over is in progress.
  */
-final class DataPlane implements AutoCloseable {
+final class DataPlane implements VipSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
 
   private final MultiThreadIoEventLoopGroup loops;
@@ -63,12 +74,12 @@ final class DataPlane implements AutoCloseable {
   DataPlane(
       AnnounceSettings settings,
       MeterRegistry registry,
-      ConflictListener conflicts,
+      Predicate<InetAddress> handingOver,
       AnnouncementListener announced,
       DelayedUnbinder unbinder) {
     this.settings = settings;
     this.registry = registry;
-    this.conflicts = conflicts;
+    this.conflicts = new ConflictDefence(System::nanoTime, handingOver, this::defend);
     this.announced = announced;
     this.unbinder = unbinder;
     // One thread: the responder's work per frame is far below a syscall's cost, and a single loop
@@ -76,12 +87,43 @@ final class DataPlane implements AutoCloseable {
     this.loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   }
 
-  /** Opens the sockets of {@code interfaceName} unless already open. */
-  synchronized void open(String interfaceName) throws IOException {
-    if (!speakers.containsKey(interfaceName)) {
-      speakers.put(interfaceName, newSpeaker(interfaceName));
-      log.info("op=open interface={} msg=\"answering ARP and NDP\"", interfaceName);
+  /**
+   * Opens the sockets of every interface in {@code interfaceNames} not open yet: all of them, or
+   * none (those opened by this call are closed again when one fails).
+   *
+   * @return the interfaces this call opened
+   */
+  synchronized List<String> openAll(Collection<String> interfaceNames) throws IOException {
+    List<String> opened = new ArrayList<>();
+    try {
+      for (String name : interfaceNames) {
+        if (!speakers.containsKey(name)) {
+          speakers.put(name, newSpeaker(name));
+          opened.add(name);
+          log.info("op=open interface={} msg=\"answering ARP and NDP\"", name);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      closeAll(opened);
+      throw e;
     }
+    return opened;
+  }
+
+  /** Closes the sockets of {@code interfaceNames} (reload: interfaces no pool uses any more). */
+  synchronized void closeAll(Collection<String> interfaceNames) {
+    for (String name : interfaceNames) {
+      Speaker s = speakers.remove(name);
+      if (s != null) {
+        s.close();
+        log.info("op=close interface={} msg=\"no pool on this interface any more\"", name);
+      }
+    }
+  }
+
+  /** The interfaces whose sockets are open. */
+  Set<String> interfaces() {
+    return Set.copyOf(speakers.keySet());
   }
 
   /**
@@ -90,7 +132,8 @@ final class DataPlane implements AutoCloseable {
    * ip -batch} for all their routes (a takeover of a hundred VIPs binds in tens of milliseconds,
    * not one process per VIP), then each is answered and announced.
    */
-  void acquire(String interfaceName, InetAddress vip) {
+  @Override
+  public void acquire(String interfaceName, InetAddress vip) {
     boolean schedule;
     synchronized (this) {
       wanted.add(vip);
@@ -132,7 +175,8 @@ final class DataPlane implements AutoCloseable {
   }
 
   /** Stops answering and announcing {@code vip} now; its local binding goes after the grace. */
-  void release(String interfaceName, InetAddress vip) {
+  @Override
+  public void release(String interfaceName, InetAddress vip) {
     synchronized (this) {
       wanted.remove(vip);
       Speaker speaker = speakers.get(interfaceName);
@@ -144,15 +188,17 @@ final class DataPlane implements AutoCloseable {
   }
 
   /** Announces an owned {@code vip} again (a conflict being defended); never blocks. */
-  void defend(String interfaceName, InetAddress vip) {
-    Speaker speaker = speakers.get(interfaceName);
-    if (speaker != null && speaker.owned().contains(vip)) {
-      speaker.announcer().announce(vip);
+  private void defend(InetAddress vip) {
+    for (Speaker speaker : speakers.values()) {
+      if (speaker.owned().contains(vip)) {
+        speaker.announcer().announce(vip);
+      }
     }
   }
 
   /** Answers only until this monotonic deadline (see {@code Responder#setAnswerDeadline}). */
-  void answerDeadline(long deadlineNanos) {
+  @Override
+  public void answerDeadline(long deadlineNanos) {
     answerDeadline = deadlineNanos;
     for (Speaker s : speakers.values()) {
       s.setAnswerDeadline(deadlineNanos);
@@ -177,6 +223,29 @@ final class DataPlane implements AutoCloseable {
       log.info("op=reopen interface={} vips={}", interfaceName, owned.size());
     } catch (IOException | RuntimeException e) {
       log.error("op=reopen interface={} msg=\"{}\"", interfaceName, e.getMessage());
+    }
+  }
+
+  /**
+   * Asks every thread of the data plane for a heartbeat ({@link Liveness}): each event loop
+   * ({@code dataplane-loop-N}, the responder's receive path), the announcers ({@code announcer}:
+   * their pump runs on the event loop and takes each announcer's lock, so the beat does too) and
+   * the binding worker ({@code dataplane-worker}). A thread that is stuck never runs its beat.
+   */
+  void requestBeats(Function<String, Runnable> hearts) {
+    try {
+      int i = 0;
+      for (EventExecutor loop : loops) {
+        loop.execute(hearts.apply("dataplane-loop-" + i++));
+      }
+      Runnable announcer = hearts.apply("announcer");
+      loops.next().execute(() -> {
+        speakers.values().forEach(s -> s.announcer().announced());
+        announcer.run();
+      });
+      worker.execute(hearts.apply("dataplane-worker"));
+    } catch (RejectedExecutionException e) {
+      // closing: no beats, and nobody asks any more
     }
   }
 

@@ -1,9 +1,10 @@
 package dev.vipd.daemon;
 
-import dev.vipd.cluster.Assignment;
+import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.ClusterStatus;
 import dev.vipd.cluster.MemberStatus;
 import dev.vipd.daemon.config.PoolConfig;
+import dev.vipd.daemon.control.Json;
 import dev.vipd.protocol.wire.InetAddresses;
 import java.net.InetAddress;
 import java.time.Instant;

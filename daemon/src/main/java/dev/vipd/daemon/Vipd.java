@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /**
  * Entry point of the {@code vipd} command.
  *
- * <p>Exit codes (also in {@code vipd --help}): 0 success; 1 runtime failure; 2 usage error; 3
- * invalid configuration; 4 the running daemon cannot be reached over its control socket.
+ * <p>Exit codes ({@link ExitCodes}, also in {@code vipd --help}): 0 success; 1 runtime failure;
+ * 2 usage error; 3 invalid configuration; 4 the running daemon cannot be reached over its control
+ * socket.
  */
 @Command(
     name = "vipd",
@@ -34,12 +35,6 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Vipd implements Callable<Integer> {
-  public static final int OK = 0;
-  public static final int FAILURE = 1;
-  public static final int USAGE = 2;
-  public static final int BAD_CONFIG = 3;
-  public static final int UNREACHABLE = 4;
-
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -47,14 +42,14 @@ public final class Vipd implements Callable<Integer> {
   /** The command line with vipd's exit-code mapping. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Vipd());
-    cli.setExitCodeExceptionMapper(e -> FAILURE);
+    cli.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
     return cli;
   }
 
   @Override
   public Integer call() {
     commandLine().usage(System.out);
-    return USAGE;
+    return ExitCodes.USAGE;
   }
 
   /** Prints the version of this build. */
@@ -63,7 +58,7 @@ public final class Vipd implements Callable<Integer> {
     @Override
     public Integer call() {
       System.out.println("vipd " + version());
-      return OK;
+      return ExitCodes.OK;
     }
   }
 

@@ -38,7 +38,8 @@ public record Beacon(
     String name, long startTimeMillis, long sequence, boolean leaving, boolean notMember) {
   static final int MAGIC = 0x7642;
   static final int VERSION = 1;
-  static final int MAX_NAME_BYTES = 64;
+  /** The longest node name a beacon carries, in UTF-8 bytes (one length byte; 64 keeps it small). */
+  public static final int MAX_NAME_BYTES = 64;
   static final int MAC_BYTES = 16;
   static final int FLAG_LEAVING = 0x01;
   static final int FLAG_NOT_MEMBER = 0x02;

@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -17,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -79,17 +74,12 @@ public final class BeaconService implements AutoCloseable {
   private final LongSupplier nanoClock;
   private final FailureDetector detector;
   private final MeterRegistry registry;
-  private final Counter sent;
-  private final Counter sendErrors;
   private final Map<BeaconVerdict, Counter> verdicts = new EnumMap<>(BeaconVerdict.class);
-
-  /** Bounds the per-name state kept for strangers (only holders of the key can add names). */
-  private static final int MAX_STRANGERS = 256;
 
   private final AtomicReference<Map<String, InetSocketAddress>> pendingPeers =
       new AtomicReference<>();
   private volatile List<InetSocketAddress> others = List.of();
-  private final Map<String, long[]> strangerSeen = new HashMap<>();
+  private final Strangers strangerLog;
   private volatile Set<String> strangers = Set.of();
   private Map<String, InetSocketAddress> peers = Map.of();
   private final Map<String, long[]> incarnations = new HashMap<>();
@@ -98,8 +88,7 @@ public final class BeaconService implements AutoCloseable {
   private volatile State state = State.LATENT;
   private volatile boolean leaving;
   private volatile Set<String> suspects = Set.of();
-  private DatagramChannel channel;
-  private Selector selector;
+  private volatile BeaconChannel channel;
   private Thread thread;
   private long sequence;
 
@@ -133,13 +122,12 @@ public final class BeaconService implements AutoCloseable {
               + profile.intervalNanos() + "ns)");
     }
     this.pauseThresholdNanos = pauseThresholdNanos;
+    this.strangerLog = new Strangers(pauseThresholdNanos);
     this.secret = Objects.requireNonNull(secret, "secret");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.detector = new FailureDetector(profile, registry, new SafeListener());
-    this.sent = Counter.builder("vipd.beacons.sent").register(registry);
-    this.sendErrors = Counter.builder("vipd.beacon.send.errors").register(registry);
   }
 
   /** Opens the socket and starts the beacon thread. */
@@ -147,20 +135,7 @@ public final class BeaconService implements AutoCloseable {
     if (state != State.LATENT) {
       throw new IllegalStateException("beacon service is " + state + " (expected: LATENT)");
     }
-    DatagramChannel ch = DatagramChannel.open();
-    try {
-      ch.configureBlocking(false);
-      ch.bind(bindAddress);
-      selector = Selector.open();
-      ch.register(selector, SelectionKey.OP_READ);
-    } catch (IOException e) {
-      ch.close();
-      if (selector != null) {
-        selector.close();
-      }
-      throw new IOException("binding beacon socket to " + bindAddress + ": " + e.getMessage(), e);
-    }
-    channel = ch;
+    channel = BeaconChannel.open(bindAddress, registry);
     thread = new Thread(this::run, "vipd-beacon");
     thread.setDaemon(true);
     state = State.STARTED;
@@ -176,7 +151,7 @@ public final class BeaconService implements AutoCloseable {
       throw new IllegalStateException("beacon service is " + state + ": no local address");
     }
     try {
-      return (InetSocketAddress) channel.getLocalAddress();
+      return channel.localAddress();
     } catch (IOException e) {
       throw new IllegalStateException("beacon service is " + state + ": no local address", e);
     }
@@ -192,9 +167,9 @@ public final class BeaconService implements AutoCloseable {
       throw new IllegalArgumentException("peers contain this node's own name: " + nodeName);
     }
     pendingPeers.set(copy);
-    Selector s = selector;
-    if (s != null) {
-      s.wakeup();
+    BeaconChannel ch = channel;
+    if (ch != null) {
+      ch.wakeup();
     }
   }
 
@@ -236,13 +211,7 @@ public final class BeaconService implements AutoCloseable {
     long nextTick = lastWake;
     while (state == State.STARTED) {
       try {
-        long wait = nextTick - nanoClock.getAsLong();
-        if (wait > 0) {
-          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
-        } else {
-          selector.selectNow();
-        }
-        selector.selectedKeys().clear();
+        channel.await(nextTick - nanoClock.getAsLong());
         long now = nanoClock.getAsLong();
         long gap = now - lastWake;
         if (gap > pauseThresholdNanos) {
@@ -281,7 +250,6 @@ public final class BeaconService implements AutoCloseable {
 
   private void drain(ByteBuffer buffer) throws IOException {
     for (int i = 0; i < MAX_DRAIN; i++) {
-      buffer.clear();
       SocketAddress from = channel.receive(buffer);
       if (from == null) {
         return;
@@ -306,7 +274,7 @@ public final class BeaconService implements AutoCloseable {
       return BeaconVerdict.OWN_NAME;
     }
     if (!peers.containsKey(beacon.name())) {
-      noteStranger(beacon, now);
+      strangerLog.note(beacon, now);
       return BeaconVerdict.UNKNOWN_PEER;
     }
     long[] last = incarnations.get(beacon.name());
@@ -321,7 +289,7 @@ public final class BeaconService implements AutoCloseable {
     incarnations.put(beacon.name(), new long[] {beacon.startTimeMillis(), beacon.sequence()});
     detector.onBeacon(beacon.name(), now);
     if (beacon.notMember()) {
-      noteStranger(beacon, now); // alive, but we are not in its view
+      strangerLog.note(beacon, now); // alive, but we are not in its view
     }
     if (beacon.leaving()) {
       Long reported = leavingReported.put(beacon.name(), beacon.startTimeMillis());
@@ -332,25 +300,11 @@ public final class BeaconService implements AutoCloseable {
     return BeaconVerdict.ACCEPTED;
   }
 
-  /** Records a fresh, verified beacon of a stranger (replays of it are ignored). */
-  private void noteStranger(Beacon beacon, long now) {
-    long[] last = strangerSeen.get(beacon.name());
-    if (last == null && strangerSeen.size() >= MAX_STRANGERS) {
-      return;
-    }
-    if (last != null && (beacon.startTimeMillis() < last[0]
-        || (beacon.startTimeMillis() == last[0] && beacon.sequence() <= last[1]))) {
-      return;
-    }
-    strangerSeen.put(beacon.name(),
-        new long[] {beacon.startTimeMillis(), beacon.sequence(), now, beacon.notMember() ? 1 : 0});
-  }
-
   private void tick(long now) {
     long seq = sequence++;
     byte[] datagram = new Beacon(nodeName, startTimeMillis, seq, leaving).encode(secret);
     for (Map.Entry<String, InetSocketAddress> peer : peers.entrySet()) {
-      send(peer.getKey(), peer.getValue(), datagram);
+      channel.send(peer.getKey(), peer.getValue(), datagram);
     }
     List<InetSocketAddress> extra = others;
     if (!extra.isEmpty()) {
@@ -358,43 +312,12 @@ public final class BeaconService implements AutoCloseable {
       Set<InetSocketAddress> covered = Set.copyOf(peers.values());
       for (InetSocketAddress address : extra) {
         if (!covered.contains(address)) {
-          send("-", address, stranger);
+          channel.send("-", address, stranger);
         }
       }
     }
     suspects = detector.evaluate(now);
-    strangers = currentStrangers(now);
-  }
-
-  private Set<String> currentStrangers(long now) {
-    strangerSeen.values().removeIf(seen -> now - seen[2] > 10 * pauseThresholdNanos);
-    Set<String> names = new TreeSet<>();
-    strangerSeen.forEach((name, seen) -> {
-      boolean fresh = now - seen[2] <= pauseThresholdNanos;
-      // a peer's beacon last flagged us as not its member; an unflagged one since clears it
-      boolean disowned = !peers.containsKey(name) || seen[3] == 1;
-      if (fresh && disowned && !mostRecentFromPeerIsMember(name, seen)) {
-        names.add(name);
-      }
-    });
-    return Set.copyOf(names);
-  }
-
-  /** Whether a peer's latest accepted beacon is newer than its latest not-member beacon. */
-  private boolean mostRecentFromPeerIsMember(String name, long[] strangerBeacon) {
-    long[] accepted = incarnations.get(name);
-    return peers.containsKey(name) && accepted != null && accepted[0] == strangerBeacon[0]
-        && accepted[1] > strangerBeacon[1];
-  }
-
-  private void send(String peer, InetSocketAddress address, byte[] datagram) {
-    try {
-      channel.send(ByteBuffer.wrap(datagram), address);
-      sent.increment();
-    } catch (IOException e) {
-      sendErrors.increment();
-      log.debug("op=beacon-send peer={} address={} error={}", peer, address, e.toString());
-    }
+    strangers = strangerLog.current(now, peers.keySet(), incarnations);
   }
 
   private void count(BeaconVerdict verdict) {
@@ -428,14 +351,13 @@ public final class BeaconService implements AutoCloseable {
       }
       t = thread;
     }
-    selector.wakeup();
+    channel.wakeup();
     try {
       t.join(2_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     try {
-      selector.close();
       channel.close();
     } catch (IOException e) {
       log.warn("op=beacon-close node={} error={}", nodeName, e.toString());

@@ -1,15 +1,17 @@
 package dev.vipd.cluster.member;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.ReplicatedMapConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
-import dev.vipd.cluster.ClusterSettings;
 import dev.vipd.cluster.ownership.OwnersMergePolicy;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 
 /** Builds the embedded member's {@link Config} in code (no XML, no YAML, no defaults files). */
@@ -25,14 +27,26 @@ public final class HazelcastConfigs {
 
   private HazelcastConfigs() {}
 
-  public static Config build(ClusterSettings s, Map<String, String> attributes) {
+  /**
+   * The member's configuration.
+   *
+   * @param clusterName the Hazelcast cluster name
+   * @param nodeName this node's name (part of the instance name)
+   * @param bindAddress the address to bind to and advertise
+   * @param port the member port (no auto-increment)
+   * @param peers the members to join through; empty means this member alone
+   * @param attributes the member attributes ({@link MemberAttributes#of})
+   */
+  public static Config build(String clusterName, String nodeName, InetAddress bindAddress,
+      int port, List<InetSocketAddress> peers, Map<String, String> attributes) {
     Config config = new Config();
-    config.setClusterName(s.clusterName());
-    // Unique per JVM (tests run several members in one JVM); the node name is unique per cluster.
-    config.setInstanceName("vipd-" + s.nodeName() + "-" + s.port());
+    config.setClusterName(clusterName);
+    // Unique per JVM (tests run several members in one JVM, on one port and several loopback
+    // addresses, and may give two of them one name to test the duplicate-name refusal).
+    config.setInstanceName("vipd-" + nodeName + "-" + bindAddress.getHostAddress() + "-" + port);
     config.getMemberAttributeConfig().setAttributes(attributes);
 
-    String host = s.bindAddress().getHostAddress();
+    String host = bindAddress.getHostAddress();
     config.setProperty("hazelcast.local.localAddress", host);
     // Listen on the cluster address only, not on every interface (the default binds any).
     config.setProperty("hazelcast.socket.bind.any", "false");
@@ -58,19 +72,23 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.jmx", "false");
     config.setProperty("hazelcast.diagnostics.enabled", "false");
 
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(s.port()).setPortAutoIncrement(false).setPortCount(1);
-    network.getInterfaces().setEnabled(true).addInterface(host);
-    network.getRestApiConfig().setEnabled(false);
+    // Advanced networking with a member endpoint only: no client endpoint exists, so a Hazelcast
+    // client (which would need only the clear-text cluster name) cannot connect and write the
+    // tables; no REST or memcache endpoint either.
+    AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+    ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+    member.setPort(port).setPortAutoIncrement(false).setPortCount(1);
+    member.getInterfaces().setEnabled(true).addInterface(host);
+    network.setMemberEndpointConfig(member);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2);
-    for (InetSocketAddress peer : s.peers()) {
-      join.getTcpIpConfig().addMember(MemberAttributes.address(peer.getAddress(), peer.getPort()));
+    for (InetSocketAddress peer : peers) {
+      join.getTcpIpConfig().addMember(HostPort.format(peer.getAddress(), peer.getPort()));
     }
-    if (s.peers().isEmpty()) {
-      join.getTcpIpConfig().addMember(MemberAttributes.address(s.bindAddress(), s.port()));
+    if (peers.isEmpty()) {
+      join.getTcpIpConfig().addMember(HostPort.format(bindAddress, port));
     }
     config.getJetConfig().setEnabled(false);
     config.getIntegrityCheckerConfig().setEnabled(false);

@@ -1,11 +1,7 @@
 package dev.vipd.cluster.member;
 
-import com.hazelcast.cluster.Member;
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.cluster.auth.NodeIdentity;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -35,24 +31,6 @@ public final class MemberAttributes {
         START, Long.toString(identity.startTimeMillis()),
         LABELS, encodeLabels(labels),
         TOKEN, identity.sign(secret));
-  }
-
-  /** {@code host:port}, with brackets around an IPv6 host. */
-  public static String address(InetAddress host, int port) {
-    String text = host.getHostAddress();
-    int scope = text.indexOf('%');
-    if (scope >= 0) {
-      text = text.substring(0, scope);
-    }
-    return (host instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port;
-  }
-
-  /** The address of {@code member} in the form of {@link #address(InetAddress, int)}. */
-  public static String address(Member member) {
-    InetSocketAddress socket = member.getSocketAddress();
-    return socket.getAddress() == null
-        ? socket.getHostString() + ":" + socket.getPort()
-        : address(socket.getAddress(), socket.getPort());
   }
 
   /** Labels as {@code k=v&k2=v2}, URL-encoded, sorted. */

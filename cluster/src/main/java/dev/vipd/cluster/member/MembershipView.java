@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -39,6 +40,22 @@ public final class MembershipView {
             .register(registry);
   }
 
+  /**
+   * The address of the oldest member before the local one that carries {@code name} in its
+   * attributes (verified or not), if any: two hosts configured with one name.
+   */
+  public static Optional<String> olderNamesake(Collection<Member> members, String name) {
+    for (Member member : members) {
+      if (member.localMember()) {
+        return Optional.empty();
+      }
+      if (name.equals(member.getAttributes().get(MemberAttributes.NAME))) {
+        return Optional.of(HostPort.of(member));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The members in Hazelcast's order. */
   public List<ViewMember> read(Collection<Member> members) {
     List<ViewMember> view = new ArrayList<>(members.size());
@@ -46,7 +63,7 @@ public final class MembershipView {
     Set<UUID> present = new HashSet<>();
     for (Member member : members) {
       present.add(member.getUuid());
-      String actual = MemberAttributes.address(member);
+      String actual = HostPort.of(member);
       Map<String, String> attrs = member.getAttributes();
       String name = attrs.get(MemberAttributes.NAME);
       String problem = null;
@@ -67,8 +84,11 @@ public final class MembershipView {
           problem = "malformed identity: " + e.getMessage();
         }
       }
+      ViewMember.Verification verification = problem == null
+          ? ViewMember.Verification.VERIFIED : ViewMember.Verification.UNVERIFIABLE;
       if (problem == null && !names.add(name)) {
         problem = "name already taken by an older member";
+        verification = ViewMember.Verification.DUPLICATE_NAME;
       }
       boolean verified = problem == null;
       if (!verified && reported.add(member.getUuid())) {
@@ -81,7 +101,7 @@ public final class MembershipView {
               actual,
               MemberAttributes.decodeLabels(attrs.get(MemberAttributes.LABELS)),
               start,
-              verified,
+              verification,
               member.localMember()));
     }
     reported.retainAll(present);

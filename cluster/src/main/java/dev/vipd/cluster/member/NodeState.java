@@ -51,6 +51,29 @@ public record NodeState(
     return new NodeState(name, startTimeMillis, Set.of(), Set.of(), false, false, startTimeMillis);
   }
 
+  /**
+   * This state with new pool conditions, all changes going through one eligibility rule: the
+   * node becomes more eligible (eligibility restarts at {@code nowMillis}) when a pool recovers.
+   */
+  public NodeState withConditions(Set<String> unhealthy, Set<String> linkDown, long nowMillis) {
+    boolean recovered = !unhealthy.containsAll(unhealthyPools)
+        || !linkDown.containsAll(linkDownPools);
+    return new NodeState(name, startTimeMillis, unhealthy, linkDown, drained, leaving,
+        recovered ? nowMillis : eligibleSinceMillis);
+  }
+
+  /** This state drained or undrained; an undrain restarts eligibility at {@code nowMillis}. */
+  public NodeState withDrained(boolean drain, long nowMillis) {
+    return new NodeState(name, startTimeMillis, unhealthyPools, linkDownPools, drain, leaving,
+        drained && !drain ? nowMillis : eligibleSinceMillis);
+  }
+
+  /** This state marked as handing its VIPs over before stopping. */
+  public NodeState asLeaving() {
+    return new NodeState(name, startTimeMillis, unhealthyPools, linkDownPools, drained, true,
+        eligibleSinceMillis);
+  }
+
   /** Seals this state. */
   public byte[] seal(ClusterSecret secret) {
     try {

@@ -1,6 +1,5 @@
 package dev.vipd.cluster.ownership;
 
-import dev.vipd.cluster.Assignment;
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.cluster.auth.SignedValue;
 import dev.vipd.cluster.election.Reason;

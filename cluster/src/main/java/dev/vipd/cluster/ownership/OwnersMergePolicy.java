@@ -4,14 +4,11 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.merge.MergingValue;
 import com.hazelcast.spi.merge.SplitBrainMergePolicy;
-import dev.vipd.cluster.Assignment;
-import java.util.Comparator;
 import java.util.Optional;
 
 /**
- * Merges {@code vipd-owners} after a healed split: of the two values for a VIP, the one with the
- * higher epoch wins; on equal epochs (both sides minted the same epoch under quorum {@code none})
- * the one naming the lexicographically smaller node wins, so every member picks the same one.
+ * Merges {@code vipd-owners} after a healed split: of the two values for a VIP, the one that
+ * {@link Precedence} prefers wins, the same rule every tracker applies.
  * A value that does not decode loses to one that does; two undecodable values keep the existing
  * one.
  *
@@ -21,11 +18,6 @@ import java.util.Optional;
  */
 public final class OwnersMergePolicy
     implements SplitBrainMergePolicy<byte[], MergingValue<byte[]>, Object> {
-
-  /** Higher epoch first, then the smaller node name. */
-  public static final Comparator<Assignment> PRECEDENCE =
-      Comparator.comparingLong(Assignment::epoch)
-          .thenComparing(Assignment::node, Comparator.reverseOrder());
 
   @Override
   public Object merge(MergingValue<byte[]> merging, MergingValue<byte[]> existing) {
@@ -53,7 +45,7 @@ public final class OwnersMergePolicy
     if (e.isEmpty()) {
       return true;
     }
-    return PRECEDENCE.compare(m.get(), e.get()) > 0;
+    return Precedence.wins(m.get(), e.get());
   }
 
   @Override

@@ -1,7 +1,5 @@
 package dev.vipd.cluster.ownership;
 
-import dev.vipd.cluster.Assignment;
-import dev.vipd.cluster.OwnershipListener;
 import dev.vipd.cluster.election.Reason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * change for this node, and never for an epoch lower than one already seen.
  *
  * <p>Rules: an assignment replaces the known one when its epoch is higher, or equal with a
- * smaller node name ({@link OwnersMergePolicy#PRECEDENCE}); a removal removes the known
+ * smaller node name ({@link Precedence}); a removal removes the known
  * assignment only when its epoch is not higher than the removal's. The highest epoch per VIP is
  * remembered across removals ({@link #floor}) so that a writer never reissues an old epoch. This
  * node holds a VIP when the known assignment names it and owning is allowed ({@link
@@ -81,7 +79,7 @@ public final class OwnershipTracker {
   public boolean offer(Assignment a) {
     String key = Vips.format(a.vip());
     Assignment current = known.get(key);
-    if (current != null && OwnersMergePolicy.PRECEDENCE.compare(a, current) <= 0) {
+    if (current != null && !Precedence.wins(a, current)) {
       return current.equals(a) || sameOwnership(current, a);
     }
     if (a.epoch() <= removedUpTo.getOrDefault(key, 0L)) {

@@ -1,6 +1,5 @@
 package dev.vipd.cluster.ownership;
 
-import dev.vipd.cluster.Assignment;
 import dev.vipd.cluster.election.Change;
 import dev.vipd.cluster.election.ElectionInput;
 import dev.vipd.cluster.election.ElectionResult;

@@ -1,11 +1,11 @@
 package dev.vipd.cluster.it;
 
-import dev.vipd.cluster.Assignment;
+import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.ClusterNode;
 import dev.vipd.cluster.ClusterSettings;
 import dev.vipd.cluster.ClusterStatus;
 import dev.vipd.cluster.MemberStatus;
-import dev.vipd.cluster.OwnershipListener;
+import dev.vipd.cluster.ownership.OwnershipListener;
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.cluster.election.Reason;
 import dev.vipd.protocol.AnnounceSettings;

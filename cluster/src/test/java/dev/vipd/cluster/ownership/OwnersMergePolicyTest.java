@@ -2,7 +2,7 @@ package dev.vipd.cluster.ownership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vipd.cluster.Assignment;
+import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.cluster.election.Reason;
 import java.net.InetAddress;

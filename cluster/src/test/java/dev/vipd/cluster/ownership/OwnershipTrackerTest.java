@@ -2,8 +2,8 @@ package dev.vipd.cluster.ownership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vipd.cluster.Assignment;
-import dev.vipd.cluster.OwnershipListener;
+import dev.vipd.cluster.ownership.Assignment;
+import dev.vipd.cluster.ownership.OwnershipListener;
 import dev.vipd.cluster.election.Reason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;

@@ -1,19 +1,12 @@
 package dev.vipd.daemon.binding;
 
+import dev.vipd.daemon.process.ChildProcess;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
 
 /**
  * Runs commands as child processes, each behind a fixed argument-vector prefix and with a
@@ -24,9 +17,9 @@ import java.util.concurrent.TimeoutException;
  * network configuration. {@code ip netns exec} replaces itself with the command, so the started
  * process's PID is the command's PID and {@link Process#destroy()} stops the command itself.
  *
- * <p>A command that runs longer than the timeout is killed and reported as failed: iproute2 calls
- * finish in milliseconds, so a hung one means something is badly wrong and vipd must not block on
- * it.
+ * <p>Commands run through {@link ChildProcess}, vipd's one process runner. A command that runs
+ * longer than the timeout is killed and reported as failed: iproute2 calls finish in milliseconds,
+ * so a hung one means something is badly wrong and vipd must not block on it.
  */
 public final class Command implements CommandRunner {
 
@@ -37,16 +30,10 @@ public final class Command implements CommandRunner {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
   /**
-   * Threads that drain child pipes. Blocking reads do not belong on the common fork-join pool;
-   * these threads are daemons and exit after a minute idle.
+   * Output kept per call. {@code ip} listings are a few hundred bytes per route or address; 16 MiB
+   * holds far more than any table vipd reads.
    */
-  private static final ExecutorService READERS =
-      Executors.newCachedThreadPool(
-          runnable -> {
-            Thread thread = new Thread(runnable, "vipd-command-output");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private static final int CAPTURE_LIMIT = 16 << 20;
 
   private final List<String> prefix;
   private final Duration timeout;
@@ -79,60 +66,32 @@ public final class Command implements CommandRunner {
   @Override
   public String run(String what, List<String> argv, String input) {
     List<String> command = withPrefix(argv);
-    Process process = startProcess(what, command, false, input != null);
-    if (input != null) {
-      try (var stdin = process.getOutputStream()) {
-        stdin.write(input.getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        process.destroyForcibly();
-        throw new CommandException(what + ": writing input failed: " + e.getMessage() + " ["
-            + join(command) + "]", command, CommandException.NO_EXIT_CODE, "", e);
-      }
-    }
-    // Drain both pipes concurrently so that a chatty command never blocks on a full pipe.
-    CompletableFuture<String> out =
-        CompletableFuture.supplyAsync(() -> read(process.getInputStream()), READERS);
-    CompletableFuture<String> err =
-        CompletableFuture.supplyAsync(() -> read(process.getErrorStream()), READERS);
+    ChildProcess.Result result;
     try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new CommandException(
-            what + ": timed out after " + timeout.toMillis() + " ms [" + join(command) + "]",
-            command,
-            CommandException.NO_EXIT_CODE,
-            "",
-            null);
-      }
-      String stdout = out.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      String stderr = err.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (process.exitValue() != 0) {
-        throw CommandException.failed(what, command, process.exitValue(), stderr);
-      }
-      return stdout;
+      result = ChildProcess.run(command, Map.of(), input, false, timeout, CAPTURE_LIMIT);
+    } catch (IOException e) {
+      throw new CommandException(what + ": cannot start " + command.get(0) + ": "
+          + e.getMessage() + " (is iproute2 installed?) [" + join(command) + "]", command,
+          CommandException.NO_EXIT_CODE, "", e);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new CommandException(
-          what + ": interrupted [" + join(command) + "]",
-          command,
-          CommandException.NO_EXIT_CODE,
-          "",
-          e);
-    } catch (ExecutionException | TimeoutException e) {
-      process.destroyForcibly();
-      throw new CommandException(
-          what + ": reading output failed: " + e + " [" + join(command) + "]",
-          command,
-          CommandException.NO_EXIT_CODE,
-          "",
-          e);
+      throw new CommandException(what + ": interrupted [" + join(command) + "]", command,
+          CommandException.NO_EXIT_CODE, "", e);
     }
+    if (result.timedOut()) {
+      throw new CommandException(
+          what + ": timed out after " + timeout.toMillis() + " ms [" + join(command) + "]",
+          command, CommandException.NO_EXIT_CODE, "", null);
+    }
+    if (result.exitCode() != 0) {
+      throw CommandException.failed(what, command, result.exitCode(), result.errors());
+    }
+    return result.output();
   }
 
   @Override
   public Process start(String what, List<String> argv) {
-    return startProcess(what, withPrefix(argv), true, false);
+    return startProcess(what, withPrefix(argv));
   }
 
   private List<String> withPrefix(List<String> argv) {
@@ -142,42 +101,21 @@ public final class Command implements CommandRunner {
     return command;
   }
 
-  private static Process startProcess(
-      String what, List<String> command, boolean mergeStderr, boolean withInput) {
+  private static Process startProcess(String what, List<String> command) {
     try {
       return new ProcessBuilder(command)
-          .redirectErrorStream(mergeStderr)
-          .redirectInput(withInput
-              ? ProcessBuilder.Redirect.PIPE
-              : ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .start();
     } catch (IOException e) {
-      throw new CommandException(
-          what
-              + ": cannot start "
-              + command.get(0)
-              + ": "
-              + e.getMessage()
-              + " (is iproute2 installed?) ["
-              + join(command)
-              + "]",
-          command,
-          CommandException.NO_EXIT_CODE,
-          "",
-          e);
+      throw new CommandException(what + ": cannot start " + command.get(0) + ": "
+          + e.getMessage() + " (is iproute2 installed?) [" + join(command) + "]", command,
+          CommandException.NO_EXIT_CODE, "", e);
     }
   }
 
   private static String join(List<String> command) {
     return String.join(" ", command);
-  }
-
-  private static String read(InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

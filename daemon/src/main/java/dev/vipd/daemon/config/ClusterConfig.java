@@ -1,5 +1,7 @@
 package dev.vipd.daemon.config;
 
+import dev.vipd.cluster.beacon.FailureDetectionProfile;
+import dev.vipd.cluster.election.Quorum;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +22,7 @@ public record ClusterConfig(
     Path secretFile,
     Quorum quorum,
     int expectedSize,
-    FailureDetection failureDetection) {
+    FailureDetectionProfile failureDetection) {
 
   public ClusterConfig {
     Objects.requireNonNull(name, "name");

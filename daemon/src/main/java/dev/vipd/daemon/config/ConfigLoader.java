@@ -7,6 +7,9 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.vipd.daemon.health.HealthCheckSpec;
+import dev.vipd.daemon.hooks.HookSpec;
+import dev.vipd.protocol.AnnounceSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -82,17 +85,17 @@ public final class ConfigLoader {
     ClusterConfig cluster = sections.cluster();
     HealthCheckBinder checkBinder =
         new HealthCheckBinder(problems, section(vipd, "defaults.health-check", problems));
-    Map<String, HealthCheckConfig> checks = checkBinder.bind(top);
+    Map<String, HealthCheckSpec> checks = checkBinder.bind(top);
     ConfigValue declared = vipd.getValue("health-checks");
     PoolBinder poolBinder = new PoolBinder(problems, section(vipd, "defaults.pool", problems),
         declared instanceof ConfigObject object ? object.keySet() : Set.of());
     List<PoolConfig> pools = poolBinder.bind(top);
-    AnnounceConfig announce = sections.announce();
+    AnnounceSettings announce = sections.announce();
     BindMode bindMode = sections.bindMode();
     HttpConfig http = sections.http();
     Path controlSocket = sections.topLevelPath("control-socket");
     Path drainStateFile = sections.topLevelPath("drain-state-file");
-    HooksConfig hooks = sections.hooks();
+    List<HookSpec> hooks = sections.hooks();
     if (problems.count() > 0) {
       return null;
     }

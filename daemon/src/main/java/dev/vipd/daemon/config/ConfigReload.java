@@ -37,7 +37,7 @@ public final class ConfigReload {
     fixed.check("vipd.cluster.secret-file", c -> c.cluster().secretFile());
     fixed.check("vipd.cluster.quorum", c -> c.cluster().quorum());
     fixed.check("vipd.cluster.expected-size", c -> c.cluster().expectedSize());
-    fixed.check("vipd.cluster.failure-detection", c -> c.cluster().failureDetection());
+    fixed.check("vipd.cluster.failure-detection", c -> c.cluster().failureDetection().name());
     fixed.check("vipd.http.listen", ConfigReload::listen);
     fixed.check("vipd.control-socket", VipdConfig::controlSocket);
     fixed.check("vipd.drain-state-file", VipdConfig::drainStateFile);

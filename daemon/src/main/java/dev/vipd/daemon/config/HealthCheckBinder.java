@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.vipd.daemon.health.HealthCheckSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Binds {@code vipd.health-checks} to {@link HealthCheckConfig}s. */
+/** Binds {@code vipd.health-checks} to {@link HealthCheckSpec}s, the health monitor's own type. */
 final class HealthCheckBinder {
 
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -31,8 +32,8 @@ final class HealthCheckBinder {
   }
 
   /** Every well-formed check by name, in file order. Broken ones are left out, with problems. */
-  Map<String, HealthCheckConfig> bind(ConfigReader vipd) {
-    Map<String, HealthCheckConfig> out = new LinkedHashMap<>();
+  Map<String, HealthCheckSpec> bind(ConfigReader vipd) {
+    Map<String, HealthCheckSpec> out = new LinkedHashMap<>();
     ConfigValue value = vipd.value("health-checks");
     if (value == null) {
       return out;
@@ -62,7 +63,7 @@ final class HealthCheckBinder {
         continue;
       }
       Config merged = ((ConfigObject) check).toConfig().withFallback(defaults);
-      HealthCheckConfig bound = bindOne(name, new ConfigReader(merged, path, check.origin(),
+      HealthCheckSpec bound = bindOne(name, new ConfigReader(merged, path, check.origin(),
           problems));
       if (bound != null) {
         out.put(name, bound);
@@ -71,7 +72,7 @@ final class HealthCheckBinder {
     return out;
   }
 
-  private HealthCheckConfig bindOne(String name, ConfigReader r) {
+  private HealthCheckSpec bindOne(String name, ConfigReader r) {
     int before = problems.count();
     Duration interval = r.duration("interval", Duration.ofMillis(100), Duration.ofHours(1));
     Duration timeout = r.duration("timeout", Duration.ofMillis(10), Duration.ofHours(1));
@@ -82,9 +83,8 @@ final class HealthCheckBinder {
           + " >= " + ConfigReader.format(interval));
     }
     String type = r.string("type");
-    HealthCheckConfig.Timing timing =
-        problems.count() > before ? null
-            : new HealthCheckConfig.Timing(interval, timeout, rise, fall);
+    HealthCheckSpec.Timing timing =
+        problems.count() > before ? null : new HealthCheckSpec.Timing(interval, timeout, rise, fall);
     if (type == null) {
       return null;
     }
@@ -101,16 +101,16 @@ final class HealthCheckBinder {
     }
   }
 
-  private HealthCheckConfig tcp(String name, ConfigReader r, HealthCheckConfig.Timing timing) {
+  private HealthCheckSpec tcp(String name, ConfigReader r, HealthCheckSpec.Timing timing) {
     String host = r.nonEmptyString("host");
     Integer port = r.integer("port", 1, 65535);
     if (timing == null || host == null || port == null) {
       return null;
     }
-    return new HealthCheckConfig.Tcp(name, host, port, timing);
+    return new HealthCheckSpec.Tcp(name, host, port, timing);
   }
 
-  private HealthCheckConfig http(String name, ConfigReader r, HealthCheckConfig.Timing timing) {
+  private HealthCheckSpec http(String name, ConfigReader r, HealthCheckSpec.Timing timing) {
     String url = r.nonEmptyString("url");
     if (url != null && !isHttpUrl(url)) {
       r.problem("url", "invalid url: " + url + " (expected http://host[:port]/path)");
@@ -125,10 +125,10 @@ final class HealthCheckBinder {
     if (timing == null || url == null || range == null) {
       return null;
     }
-    return new HealthCheckConfig.Http(name, url, range[0], range[1], timing);
+    return new HealthCheckSpec.Http(name, URI.create(url), range[0], range[1], timing);
   }
 
-  private HealthCheckConfig exec(String name, ConfigReader r, HealthCheckConfig.Timing timing) {
+  private HealthCheckSpec exec(String name, ConfigReader r, HealthCheckSpec.Timing timing) {
     List<String> command = r.strings("command");
     if (command != null && !ConfigPaths.isArgv(command)) {
       r.problem("command", "invalid command: " + command
@@ -138,7 +138,7 @@ final class HealthCheckBinder {
     if (timing == null || command == null) {
       return null;
     }
-    return new HealthCheckConfig.Exec(name, command, timing);
+    return new HealthCheckSpec.Exec(name, command, timing);
   }
 
   private static boolean isHttpUrl(String url) {

@@ -84,10 +84,16 @@ final class PoolBinder {
     Map<String, String> selector = r.stringMap("node-selector");
     List<String> preferred = r.strings("preferred-nodes");
     if (preferred != null) {
+      Map<String, Integer> seen = new HashMap<>();
       for (int i = 0; i < preferred.size(); i++) {
+        String path = r.path("preferred-nodes") + "[" + i + "]";
+        Integer first = seen.putIfAbsent(preferred.get(i), i);
         if (preferred.get(i).isBlank()) {
-          String path = r.path("preferred-nodes") + "[" + i + "]";
           problems.add(problems.originOf(path), path, "must not be empty");
+        } else if (first != null) {
+          // The election's pool refuses duplicates; refuse them here, with the line, instead.
+          problems.add(problems.originOf(path), path, "duplicate preferred node: "
+              + preferred.get(i) + " (also " + r.path("preferred-nodes") + "[" + first + "])");
         }
       }
     }

@@ -3,6 +3,11 @@ package dev.vipd.daemon.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.vipd.cluster.beacon.FailureDetectionProfile;
+import dev.vipd.cluster.election.Quorum;
+import dev.vipd.daemon.hooks.HookEvent;
+import dev.vipd.daemon.hooks.HookSpec;
+import dev.vipd.protocol.AnnounceSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -23,7 +28,14 @@ import java.util.regex.Pattern;
 /** Binds the single-object sections: node, cluster, announce, http, hooks and the paths. */
 final class SectionBinder {
 
-  private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+  /**
+   * Longest node name, in bytes: the liveness beacon carries the name in at most 64 bytes (its
+   * one-byte length field, limited to 64 by the beacon codec), so a longer name would pass here
+   * and then fail the beacon service after Hazelcast had joined.
+   */
+  static final int MAX_NODE_NAME_BYTES = 64;
+
+  private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   /** Modes a secret file may have: readable by its owner only. */
   private static final Set<Set<PosixFilePermission>> SECRET_MODES =
@@ -69,6 +81,10 @@ final class SectionBinder {
       r.problem("name",
           "invalid node name: " + name + " (expected letters, digits, '.', '_', '-')");
       name = null;
+    } else if (name != null && name.length() > MAX_NODE_NAME_BYTES) {
+      r.problem("name", "node name too long: " + name.length() + " bytes (expected: 1-"
+          + MAX_NODE_NAME_BYTES + ", the limit of the liveness beacon)");
+      name = null;
     }
     Map<String, String> labels = r.stringMap("labels");
     return name == null || labels == null ? null : new NodeConfig(name, labels);
@@ -95,12 +111,25 @@ final class SectionBinder {
       r.problem("expected-size", "quorum", "quorum = majority needs expected-size >= 1"
           + " (the cluster size a majority is counted against)");
     }
-    FailureDetection detection = r.enumValue("failure-detection", FailureDetection.class);
+    FailureDetectionProfile detection = failureDetection(r);
     if (problems.count() > before) {
       return null;
     }
     return new ClusterConfig(name, bind, port, beaconPort, peers, secretFile, quorum,
         expectedSize, detection);
+  }
+
+  /** {@code default} or {@code fast}, as the cluster module's profile. */
+  private static FailureDetectionProfile failureDetection(ConfigReader r) {
+    String text = r.string("failure-detection");
+    if (text == null) {
+      return null;
+    }
+    if (!text.equals("default") && !text.equals("fast")) {
+      r.problem("failure-detection", "invalid value: " + text + " (expected: default | fast)");
+      return null;
+    }
+    return FailureDetectionProfile.named(text);
   }
 
   private List<InetAddress> peers(ConfigReader r) {
@@ -151,7 +180,7 @@ final class SectionBinder {
     return path;
   }
 
-  AnnounceConfig announce() {
+  AnnounceSettings announce() {
     ConfigReader r = reader("announce");
     if (r == null) {
       return null;
@@ -159,11 +188,11 @@ final class SectionBinder {
     Integer count = r.integer("garp-count", 1, 20);
     Duration interval = r.duration("garp-interval", Duration.ofMillis(10), Duration.ofSeconds(10));
     Duration refresh = r.duration("refresh-interval", Duration.ofSeconds(1), Duration.ofHours(1));
-    Integer fps = r.integer("frames-per-second", 1, 1_000_000);
+    Integer fps = r.integer("frames-per-second", 1, AnnounceSettings.MAX_FRAMES_PER_SECOND);
     if (count == null || interval == null || refresh == null || fps == null) {
       return null;
     }
-    return new AnnounceConfig(count, interval, refresh, fps);
+    return new AnnounceSettings(count, interval, refresh, fps);
   }
 
   HttpConfig http() {
@@ -193,7 +222,8 @@ final class SectionBinder {
     return new HttpConfig(address, port);
   }
 
-  HooksConfig hooks() {
+  /** The notify hooks: one per command set ({@code on-acquire}, {@code on-release}). */
+  List<HookSpec> hooks() {
     ConfigReader r = reader("hooks");
     if (r == null) {
       return null;
@@ -204,7 +234,14 @@ final class SectionBinder {
     if (onAcquire == null || onRelease == null || timeout == null) {
       return null;
     }
-    return new HooksConfig(onAcquire, onRelease, timeout);
+    List<HookSpec> hooks = new ArrayList<>();
+    if (!onAcquire.isEmpty()) {
+      hooks.add(new HookSpec("on-acquire", Set.of(HookEvent.ACQUIRE), onAcquire, timeout));
+    }
+    if (!onRelease.isEmpty()) {
+      hooks.add(new HookSpec("on-release", Set.of(HookEvent.RELEASE), onRelease, timeout));
+    }
+    return hooks;
   }
 
   private static List<String> hook(ConfigReader r, String key) {

@@ -1,17 +1,23 @@
 package dev.vipd.daemon.config;
 
+import dev.vipd.daemon.health.HealthCheckSpec;
+import dev.vipd.daemon.hooks.HookSpec;
+import dev.vipd.protocol.AnnounceSettings;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The whole configuration of one vipd, parsed and validated by {@link ConfigLoader}. Immutable.
  *
  * @param source the file it was read from
  * @param healthChecks checks by name, in file order
+ * @param hooks the notify hooks ({@code vipd.hooks}), none when no command is set
  * @param origins where each value was written, by key path ({@code vipd.pools[0].interface}); keys
  *     left at their default are absent
  */
@@ -20,13 +26,13 @@ public record VipdConfig(
     NodeConfig node,
     ClusterConfig cluster,
     List<PoolConfig> pools,
-    Map<String, HealthCheckConfig> healthChecks,
-    AnnounceConfig announce,
+    Map<String, HealthCheckSpec> healthChecks,
+    AnnounceSettings announce,
     BindMode bindMode,
     HttpConfig http,
     Path controlSocket,
     Path drainStateFile,
-    HooksConfig hooks,
+    List<HookSpec> hooks,
     Map<String, SourceLine> origins) {
 
   public VipdConfig {
@@ -40,8 +46,15 @@ public record VipdConfig(
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(controlSocket, "controlSocket");
     Objects.requireNonNull(drainStateFile, "drainStateFile");
-    Objects.requireNonNull(hooks, "hooks");
+    hooks = List.copyOf(hooks);
     origins = Map.copyOf(origins);
+  }
+
+  /** The interfaces the pools are served on, each once, in the order the pools name them. */
+  public Set<String> interfaces() {
+    Set<String> names = new LinkedHashSet<>();
+    pools.forEach(p -> names.add(p.interfaceName()));
+    return Collections.unmodifiableSet(names);
   }
 
   /** Where {@code keyPath} was written, or the source file with no line if it was defaulted. */

@@ -28,7 +28,7 @@ final class ControlProtocol {
   }
 
   static String error(String message) {
-    return ERROR_PREFIX + escape(message) + "\"}\n";
+    return ERROR_PREFIX + Json.escape(message) + "\"}\n";
   }
 
   /** Parses a reply line (without its newline). */
@@ -37,71 +37,13 @@ final class ControlProtocol {
       return new ControlReply(true, line.substring(OK_PREFIX.length(), line.length() - 1));
     }
     if (line.startsWith(ERROR_PREFIX) && line.endsWith("\"}")) {
-      return new ControlReply(
-          false, unescape(line.substring(ERROR_PREFIX.length(), line.length() - 2)));
-    }
-    throw new IOException("malformed reply: " + abbreviate(line));
-  }
-
-  static String escape(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
+      try {
+        return new ControlReply(
+            false, Json.unescape(line.substring(ERROR_PREFIX.length(), line.length() - 2)));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("malformed reply: " + e.getMessage(), e);
       }
     }
-    return b.toString();
-  }
-
-  static String unescape(String s) throws IOException {
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c != '\\') {
-        b.append(c);
-        continue;
-      }
-      if (++i == s.length()) {
-        throw new IOException("malformed reply: dangling escape in " + abbreviate(s));
-      }
-      char e = s.charAt(i);
-      switch (e) {
-        case '"', '\\', '/' -> b.append(e);
-        case 'n' -> b.append('\n');
-        case 'r' -> b.append('\r');
-        case 't' -> b.append('\t');
-        case 'b' -> b.append('\b');
-        case 'f' -> b.append('\f');
-        case 'u' -> {
-          if (i + 4 >= s.length()) {
-            throw new IOException("malformed reply: short \\u escape in " + abbreviate(s));
-          }
-          try {
-            b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
-          } catch (NumberFormatException ex) {
-            throw new IOException("malformed reply: bad \\u escape in " + abbreviate(s), ex);
-          }
-          i += 4;
-        }
-        default -> throw new IOException("malformed reply: bad escape \\" + e);
-      }
-    }
-    return b.toString();
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    throw new IOException("malformed reply: " + Json.abbreviate(line));
   }
 }

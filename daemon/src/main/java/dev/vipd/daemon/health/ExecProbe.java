@@ -1,5 +1,6 @@
 package dev.vipd.daemon.health;
 
+import dev.vipd.daemon.process.ChildProcess;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

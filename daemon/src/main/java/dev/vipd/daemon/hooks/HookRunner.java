@@ -1,7 +1,7 @@
 package dev.vipd.daemon.hooks;
 
-import dev.vipd.daemon.health.ChildProcess;
 import dev.vipd.daemon.health.Unprivileged;
+import dev.vipd.daemon.process.ChildProcess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

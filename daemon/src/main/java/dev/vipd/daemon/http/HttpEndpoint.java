@@ -126,6 +126,22 @@ public final class HttpEndpoint implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code task} on the endpoint's event loop (a heartbeat: a stuck loop never runs it).
+   *
+   * @throws java.util.concurrent.RejectedExecutionException when not started or closed
+   */
+  public void execute(Runnable task) {
+    EventLoopGroup g;
+    synchronized (this) {
+      g = group;
+    }
+    if (g == null) {
+      throw new java.util.concurrent.RejectedExecutionException("HTTP endpoint not running");
+    }
+    g.execute(task);
+  }
+
   /** The address actually bound (with the chosen port when configured with port 0). */
   public synchronized InetSocketAddress localAddress() {
     if (serverChannel == null) {

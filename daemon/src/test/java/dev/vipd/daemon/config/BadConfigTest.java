@@ -59,7 +59,16 @@ class BadConfigTest {
             + " (also vipd.pools[0].name)"),
         Arguments.of("bad-http-listen", "4: vipd.http.listen: invalid listen address:"
             + " localhost:9476 (expected address:port with port 1-65535, such as 0.0.0.0:9476 or"
-            + " [::]:9476)"));
+            + " [::]:9476)"),
+        // Refused here, with the line, rather than later by the election's own pool type.
+        Arguments.of("duplicate-preferred-node", "5: vipd.pools[0].preferred-nodes[2]: duplicate"
+            + " preferred node: h1 (also vipd.pools[0].preferred-nodes[0])"),
+        // The liveness beacon carries at most 64 bytes of name.
+        Arguments.of("long-node-name", "2: vipd.node.name: node name too long: 66 bytes"
+            + " (expected: 1-64, the limit of the liveness beacon)"),
+        // The announcer's own limit, not one the data plane would refuse after the reload began.
+        Arguments.of("announce-too-fast", "4: vipd.announce.frames-per-second: out of range:"
+            + " 200000 (expected: 1-100000)"));
   }
 
   @ParameterizedTest(name = "{0}")

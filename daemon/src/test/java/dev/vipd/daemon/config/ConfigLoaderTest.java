@@ -3,7 +3,14 @@ package dev.vipd.daemon.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vipd.cluster.beacon.FailureDetectionProfile;
+import dev.vipd.cluster.election.Quorum;
+import dev.vipd.daemon.health.HealthCheckSpec;
+import dev.vipd.daemon.hooks.HookEvent;
+import dev.vipd.daemon.hooks.HookSpec;
+import dev.vipd.protocol.AnnounceSettings;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +36,7 @@ class ConfigLoaderTest {
     assertThat(config.node()).isEqualTo(new NodeConfig("h1", Map.of("rack", "r1", "zone", "a")));
     assertThat(config.cluster()).isEqualTo(new ClusterConfig("prod-vips", "eth0", 5801, 5702,
         List.of(ip("198.51.100.11"), ip("198.51.100.12"), ip("2001:db8::13")), fixture.secret(),
-        Quorum.MAJORITY, 3, FailureDetection.FAST));
+        Quorum.MAJORITY, 3, FailureDetectionProfile.FAST));
 
     PoolConfig web = config.pools().get(0);
     assertThat(web).isEqualTo(new PoolConfig("web", "eth0",
@@ -47,22 +54,23 @@ class ConfigLoaderTest {
     assertThat(db.preferredNodes()).isEmpty();
     assertThat(db.healthChecks()).isEmpty();
 
-    HealthCheckConfig.Timing defaults =
-        new HealthCheckConfig.Timing(Duration.ofSeconds(1), Duration.ofMillis(500), 2, 2);
+    HealthCheckSpec.Timing defaults =
+        new HealthCheckSpec.Timing(Duration.ofSeconds(1), Duration.ofMillis(500), 2, 2);
     assertThat(config.healthChecks()).containsExactly(
-        Map.entry("web", new HealthCheckConfig.Http("web", "http://127.0.0.1:8080/healthz", 200,
-            399, new HealthCheckConfig.Timing(Duration.ofSeconds(2), Duration.ofMillis(500), 3,
+        Map.entry("web", new HealthCheckSpec.Http("web", URI.create("http://127.0.0.1:8080/healthz"),
+            200, 399, new HealthCheckSpec.Timing(Duration.ofSeconds(2), Duration.ofMillis(500), 3,
                 1))),
-        Map.entry("db", new HealthCheckConfig.Tcp("db", "127.0.0.1", 5432, defaults)),
-        Map.entry("disk", new HealthCheckConfig.Exec("disk",
+        Map.entry("db", new HealthCheckSpec.Tcp("db", "127.0.0.1", 5432, defaults)),
+        Map.entry("disk", new HealthCheckSpec.Exec("disk",
             List.of("/usr/local/bin/check-disk", "--quick"), defaults)));
 
     assertThat(config.announce()).isEqualTo(
-        new AnnounceConfig(5, Duration.ofMillis(200), Duration.ofSeconds(30), 2000));
+        new AnnounceSettings(5, Duration.ofMillis(200), Duration.ofSeconds(30), 2000));
     assertThat(config.bindMode()).isEqualTo(BindMode.INTERFACE);
     assertThat(config.http()).isEqualTo(new HttpConfig(ip("::1"), 9500));
-    assertThat(config.hooks()).isEqualTo(new HooksConfig(
-        List.of("/usr/local/bin/notify", "acquire"), List.of(), Duration.ofSeconds(10)));
+    assertThat(config.hooks()).containsExactly(new HookSpec("on-acquire",
+        Set.of(HookEvent.ACQUIRE), List.of("/usr/local/bin/notify", "acquire"),
+        Duration.ofSeconds(10)));
     assertThat(config.controlSocket()).isEqualTo(Path.of("/run/vipd/control.sock"));
     assertThat(config.drainStateFile()).isEqualTo(Path.of("/var/lib/vipd/drained"));
   }
@@ -86,13 +94,12 @@ class ConfigLoaderTest {
 
     assertThat(config.node()).isEqualTo(new NodeConfig("testhost", Map.of()));
     assertThat(config.cluster()).isEqualTo(new ClusterConfig("vipd", "eth0", 5701, 5702,
-        List.of(), fixture.secret(), Quorum.NONE, 0, FailureDetection.DEFAULT));
+        List.of(), fixture.secret(), Quorum.NONE, 0, FailureDetectionProfile.DEFAULT));
     assertThat(config.announce()).isEqualTo(
-        new AnnounceConfig(3, Duration.ofMillis(500), Duration.ofSeconds(30), 2000));
+        new AnnounceSettings(3, Duration.ofMillis(500), Duration.ofSeconds(30), 2000));
     assertThat(config.bindMode()).isEqualTo(BindMode.ROUTE_LOCAL);
     assertThat(config.http()).isEqualTo(new HttpConfig(ip("0.0.0.0"), 9476));
-    assertThat(config.hooks()).isEqualTo(new HooksConfig(List.of(), List.of(),
-        Duration.ofSeconds(10)));
+    assertThat(config.hooks()).isEmpty();
     assertThat(config.healthChecks()).isEmpty();
     assertThat(config.pools()).singleElement().satisfies(pool -> {
       assertThat(pool.addresses()).containsExactly(ip("198.51.100.100"));
@@ -115,7 +122,7 @@ class ConfigLoaderTest {
     VipdConfig config = ConfigLoader.load(file, () -> "testhost");
 
     assertThat(config.pools().get(0).preempt()).isTrue();
-    assertThat(config.healthChecks().get("db").rise()).isEqualTo(5);
+    assertThat(config.healthChecks().get("db").timing().rise()).isEqualTo(5);
   }
 
   @Test

@@ -107,7 +107,7 @@ class ConfigReloadTest {
     assertThat(plan.announceChanged()).isTrue();
     assertThat(plan.hooksChanged()).isTrue();
     assertThat(plan.changedPools()).isEmpty();
-    assertThat(plan.next().announce().garpCount()).isEqualTo(4);
+    assertThat(plan.next().announce().count()).isEqualTo(4);
   }
 
   @Test

@@ -31,9 +31,11 @@ class ControlProtocolTest {
 
   @Test
   void escapesFollowJson() throws IOException {
-    assertThat(ControlProtocol.escape("a\"b\\c\nd\te\u0001"))
+    assertThat(Json.escape("a\"b\\c\nd\te\u0001"))
         .isEqualTo("a\\\"b\\\\c\\nd\\te\\u0001");
-    assertThat(ControlProtocol.unescape("\\/\\b\\f\\u00e9")).isEqualTo("/\b\f\u00e9");
+    assertThat(Json.unescape("\\/\\b\\f\\u00e9")).isEqualTo("/\b\f\u00e9");
+    assertThat(Json.write(java.util.Map.of("k", "a\"b"))).isEqualTo("{\"k\":\"a\\\"b\"}");
+    assertThat(Json.unquote(Json.write("x\ny"))).isEqualTo("x\ny");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.vipd.daemon.health;
+package dev.vipd.daemon.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

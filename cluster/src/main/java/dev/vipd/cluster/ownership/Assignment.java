@@ -1,4 +1,4 @@
-package dev.vipd.cluster;
+package dev.vipd.cluster.ownership;
 
 import dev.vipd.cluster.election.Reason;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.vipd.daemon.health;
+package dev.vipd.daemon.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Runs a command to completion with a deadline and keeps the start of its output. Used for exec
- * health checks and notify hooks; the caller wraps argv with {@link Unprivileged} first.
+ * vipd's one process runner: runs a command to completion with a deadline and keeps the start of
+ * its output. Used for exec health checks and notify hooks (the caller wraps argv with {@code
+ * Unprivileged} first) and, through {@code binding.Command}, for every {@code ip} and {@code
+ * sysctl} call.
  *
- * <p>The calling thread does everything: it polls the merged stdout/stderr pipe every {@link #POLL}
+ * <p>The calling thread does everything: it polls the output pipes every {@link #POLL}
  * while waiting for the exit, so no reader thread is needed and a child that fills the pipe never
  * blocks for long. Only the first {@code captureLimit} bytes are kept; the rest is read and
  * dropped. Reading stops when the child exits, so a grandchild that keeps the pipe open (a script
@@ -41,12 +43,18 @@ public final class ChildProcess {
    *
    * @param exitCode the exit status, or -1 when the child was killed at the deadline
    * @param timedOut whether the deadline passed and the tree was killed
-   * @param output the start of stdout and stderr merged, decoded as UTF-8
-   * @param truncated whether output was longer than the capture limit
+   * @param output the start of stdout (and stderr, when merged), decoded as UTF-8
+   * @param errors the start of stderr when kept apart, else empty
+   * @param truncated whether output or errors were longer than the capture limit
    * @param elapsed from start to exit or kill
    */
   public record Result(
-      int exitCode, boolean timedOut, String output, boolean truncated, Duration elapsed) {
+      int exitCode,
+      boolean timedOut,
+      String output,
+      String errors,
+      boolean truncated,
+      Duration elapsed) {
     /** Whether the child exited with status 0 in time. */
     public boolean succeeded() {
       return !timedOut && exitCode == 0;
@@ -72,26 +80,55 @@ public final class ChildProcess {
   public static Result run(
       List<String> argv, Map<String, String> extraEnv, Duration timeout, int captureLimit)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    return run(argv, extraEnv, null, true, timeout, captureLimit);
+  }
+
+  /**
+   * Runs {@code argv} with {@code extraEnv} added to vipd's environment.
+   *
+   * @param input written to the child's stdin, which is then closed; {@code null} for an empty
+   *     stdin
+   * @param mergeErrors whether stderr joins stdout in {@link Result#output()}; otherwise it is
+   *     kept apart in {@link Result#errors()}
+   * @throws IOException when the command cannot be started, or its input cannot be written
+   * @throws InterruptedException when the calling thread is interrupted; the tree is killed first
+   */
+  public static Result run(
+      List<String> argv,
+      Map<String, String> extraEnv,
+      String input,
+      boolean mergeErrors,
+      Duration timeout,
+      int captureLimit)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(mergeErrors);
     builder.environment().putAll(extraEnv);
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
     Process process = builder.start();
-    process.getOutputStream().close();
-    Capture capture = new Capture(captureLimit);
-    try (InputStream out = process.getInputStream()) {
-      while (true) {
-        capture.drain(out);
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-          killTree(process);
-          capture.drain(out);
-          return new Result(-1, true, capture.text(), capture.truncated, since(start));
+    Capture out = new Capture(captureLimit);
+    Capture err = new Capture(captureLimit);
+    try (InputStream stdout = process.getInputStream();
+        InputStream stderr = process.getErrorStream()) {
+      try (var stdin = process.getOutputStream()) {
+        if (input != null) {
+          stdin.write(input.getBytes(StandardCharsets.UTF_8));
         }
-        if (process.waitFor(Math.min(remaining, POLL.toNanos()), TimeUnit.NANOSECONDS)) {
-          capture.drain(out);
-          return new Result(
-              process.exitValue(), false, capture.text(), capture.truncated, since(start));
+      }
+      while (true) {
+        out.drain(stdout);
+        err.drain(stderr);
+        long remaining = deadline - System.nanoTime();
+        boolean exited = remaining > 0
+            && process.waitFor(Math.min(remaining, POLL.toNanos()), TimeUnit.NANOSECONDS);
+        if (exited || remaining <= 0) {
+          if (!exited) {
+            killTree(process);
+          }
+          out.drain(stdout);
+          err.drain(stderr);
+          return new Result(exited ? process.exitValue() : -1, !exited, out.text(), err.text(),
+              out.truncated || err.truncated, since(start));
         }
       }
     } catch (InterruptedException | IOException | RuntimeException e) {
