@@ -76,7 +76,15 @@ public final class Namespaces implements AutoCloseable {
     return prefix;
   }
 
-  /** Creates namespace {@code <prefix><name>} with {@code lo} up and returns its full name. */
+  /**
+   * Creates namespace {@code <prefix><name>} with {@code lo} up and the kernel's default ARP
+   * behaviour, and returns its full name.
+   *
+   * <p>With {@code net.core.devconf_inherit_init_net=0} (the default) a new namespace copies the
+   * root namespace's IPv4 {@code conf/all} and {@code conf/default}: a host whose root namespace
+   * has {@code arp_ignore=3} would hand that to every lab host. The ARP keys are put back to the
+   * kernel defaults (0) inside the new namespace, so labs behave the same on every host.
+   */
   public String add(String name) {
     String full = prefix + name;
     Sh.run(COMMAND_TIMEOUT, "ip", "netns", "add", full);
@@ -84,6 +92,9 @@ public final class Namespaces implements AutoCloseable {
       namespaces.add(full);
     }
     run(full, "ip", "link", "set", "lo", "up");
+    run(full, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=0",
+        "net.ipv4.conf.default.arp_ignore=0", "net.ipv4.conf.all.arp_announce=0",
+        "net.ipv4.conf.default.arp_announce=0");
     return full;
   }
 

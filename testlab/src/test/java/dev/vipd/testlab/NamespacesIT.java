@@ -21,6 +21,9 @@ class NamespacesIT {
       assertThat(a).startsWith(Namespaces.PREFIX + ProcessHandle.current().pid() + "-")
           .endsWith("-a");
       assertThat(Namespaces.run(b, "ip", "-br", "link", "show", "lo").output()).contains("UP");
+      // Kernel defaults, whatever the root namespace has (IPv4 conf/all is copied from it).
+      assertThat(Namespaces.run(b, "sysctl", "-n", "net.ipv4.conf.all.arp_ignore",
+          "net.ipv4.conf.all.arp_announce").output()).isEqualTo("0\n0\n");
       tracked = lab.spawn(a, "sleep", "60");
       // Started without the lab knowing: found by `ip netns pids` on close.
       untracked = new ProcessBuilder(Namespaces.argv(b, List.of("sleep", "60"))).start();
