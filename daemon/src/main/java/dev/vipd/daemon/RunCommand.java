@@ -1,5 +1,6 @@
 package dev.vipd.daemon;
 
+import dev.vipd.cluster.DuplicateNodeNameException;
 import dev.vipd.daemon.config.ConfigException;
 import dev.vipd.daemon.config.ConfigLoader;
 import dev.vipd.daemon.config.VipdConfig;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Option;
  * whole and the running configuration stays. With {@code NOTIFY_SOCKET} set, systemd hears {@code
  * READY=1} once the node has joined (with or without quorum, so a lone node is not restarted in a
  * loop), {@code STOPPING=1} at stop, and {@code WATCHDOG=1} at half of {@code WATCHDOG_USEC}.
- * Everything is wired by {@link VipdDaemon}; this command only parses and calls.
+ * Exit code 3 when the file is refused, or when an older member already has this node's name
+ * (that member is undisturbed). Everything is wired by {@link VipdDaemon}; this command only
+ * parses and calls.
  */
 @Command(name = "run", description = "Run vipd in the foreground (logs to stdout).")
 final class RunCommand implements Callable<Integer> {
@@ -37,7 +40,8 @@ final class RunCommand implements Callable<Integer> {
         return ExitCodes.FAILURE;
       }
       daemon = VipdDaemon.start(config, configFile);
-    } catch (ConfigException e) {
+    } catch (ConfigException | DuplicateNodeNameException e) {
+      // One line (per problem): a file that cannot run, or a name another member already uses.
       System.err.println(e.getMessage());
       return ExitCodes.BAD_CONFIG;
     }

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * This node's view as JSON, for {@code /status}, the control socket and {@code vipd status}:
- * members, pools, and each VIP with owner, epoch, since and reason, plus health and links.
+ * members, pools, and each VIP with owner, epoch, since and reason, plus health, links and the
+ * cluster's problems (why this node owns nothing although it could, and what to fix).
  */
 final class StatusView {
   private final VipdDaemon daemon;
@@ -32,6 +33,8 @@ final class StatusView {
     root.put("writer", cluster.writer());
     root.put("quorum", cluster.quorum());
     root.put("fenced", cluster.fenced());
+    // Why this node owns nothing although it could (an unverifiable key...), and what to fix.
+    root.put("problems", cluster.problems());
     List<Object> members = new ArrayList<>();
     for (MemberStatus m : cluster.members()) {
       Map<String, Object> o = new LinkedHashMap<>();
@@ -79,6 +82,9 @@ final class StatusView {
     StringBuilder out = new StringBuilder();
     out.append(String.format("node %s  writer %s  quorum %s%s%n", cluster.nodeName(),
         cluster.writer(), cluster.quorum() ? "yes" : "NO", cluster.fenced() ? "  FENCED" : ""));
+    for (String problem : cluster.problems()) {
+      out.append(String.format("PROBLEM: %s%n", problem));
+    }
     out.append(String.format("%nmembers:%n"));
     for (MemberStatus m : cluster.members()) {
       List<String> flags = new ArrayList<>();

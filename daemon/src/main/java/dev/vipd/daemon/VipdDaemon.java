@@ -56,6 +56,7 @@ final class VipdDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VipdDaemon.class);
   /** Bound on the hand-over at stop and drain; systemd's TimeoutStopSec must exceed it. */
   static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
+  private static final String HAZELCAST_LOGGING = "hazelcast.logging.type";
 
   private final Path configFile;
   private final VipdMetrics metrics;
@@ -138,6 +139,12 @@ final class VipdDaemon implements AutoCloseable {
    * failure everything already started is closed, the cluster member included.
    */
   static VipdDaemon start(VipdConfig config, Path configFile) throws Exception {
+    // Hazelcast's own start-up warnings are logged before its config's logging type applies; as
+    // a JVM property it applies from the first line, so they reach vipd's log (stdout), not
+    // stderr, which stays for the one-line reasons a start fails.
+    if (System.getProperty(HAZELCAST_LOGGING) == null) {
+      System.setProperty(HAZELCAST_LOGGING, "slf4j");
+    }
     ConfigLoader.checkInterfaces(config, Specs::interfaceExists);
     ClusterSecret secret = ClusterSecret.load(config.cluster().secretFile());
     VipdDaemon d = new VipdDaemon(config, configFile);

@@ -2,8 +2,8 @@ package dev.vipd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.election.Reason;
+import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.daemon.config.ConfigLoader;
 import dev.vipd.daemon.config.VipdConfig;
 import dev.vipd.daemon.health.Unprivileged;
