@@ -36,7 +36,7 @@ class E2eLivenessIT extends E2eLabTest {
     Path notify = e2e.dir.resolve("h3.notify");
     try (DatagramReceiver systemd = new DatagramReceiver(notify.toString())) {
       restartWatched(h3, notify);
-      assertThat(receiveUntil(systemd, "READY=1", Duration.ofSeconds(60))).endsWith("READY=1");
+      assertThat(systemd.receiveUntil("READY=1", Duration.ofSeconds(60))).endsWith("READY=1");
       e2e.awaitConverged(Duration.ofSeconds(60));
       assertThat(healthz(h3)).isEqualTo("200 ok");
       assertThat(receiveFor(systemd, Duration.ofSeconds(2))).contains("WATCHDOG=1");
@@ -125,20 +125,4 @@ class E2eLivenessIT extends E2eLabTest {
     return got;
   }
 
-  private static List<String> receiveUntil(DatagramReceiver socket, String expected,
-      Duration timeout) throws IOException {
-    List<String> got = new ArrayList<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (long left = timeout.toMillis(); left > 0;
-        left = (deadline - System.nanoTime()) / 1_000_000) {
-      String message = socket.receive(left);
-      if (message != null) {
-        got.add(message);
-        if (message.equals(expected)) {
-          break;
-        }
-      }
-    }
-    return got;
-  }
 }

@@ -129,7 +129,7 @@ class E2eSystemdIT {
 
       Sh.Result kill = Sh.exec(Duration.ofSeconds(5), "kill", "-TERM", Long.toString(vipd.pid()));
       assertThat(kill.exitCode()).as(kill.output()).isZero();
-      List<String> untilStopping = receiveUntil(systemd, "STOPPING=1", Duration.ofSeconds(15));
+      List<String> untilStopping = systemd.receiveUntil("STOPPING=1", Duration.ofSeconds(15));
       System.out.printf("E2E systemd: after SIGTERM: %s%n", untilStopping);
       assertThat(untilStopping).as(log(name)).endsWith("STOPPING=1");
       assertThat(untilStopping).doesNotContain("READY=1");
@@ -156,7 +156,7 @@ class E2eSystemdIT {
 
       Sh.Result kill = Sh.exec(Duration.ofSeconds(5), "kill", "-TERM", Long.toString(vipd.pid()));
       assertThat(kill.exitCode()).as(kill.output()).isZero();
-      assertThat(receiveUntil(systemd, "STOPPING=1", Duration.ofSeconds(15)))
+      assertThat(systemd.receiveUntil("STOPPING=1", Duration.ofSeconds(15)))
           .containsExactly("STOPPING=1");
       assertThat(E2eLab.waitFor(vipd, EXIT_TIMEOUT)).as("vipd exited after SIGTERM").isTrue();
       assertThat(vipd.exitValue()).as(log(name)).isZero();
@@ -301,23 +301,6 @@ class E2eSystemdIT {
     return got;
   }
 
-  /** Datagrams up to and including {@code expected}, or all of them if it does not come in time. */
-  private static List<String> receiveUntil(DatagramReceiver socket, String expected, Duration timeout)
-      throws IOException {
-    List<String> got = new ArrayList<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (long left = timeout.toMillis(); left > 0;
-        left = (deadline - System.nanoTime()) / 1_000_000) {
-      String message = socket.receive(left);
-      if (message != null) {
-        got.add(message);
-        if (message.equals(expected)) {
-          break;
-        }
-      }
-    }
-    return got;
-  }
 
   private String log(String name) {
     try {

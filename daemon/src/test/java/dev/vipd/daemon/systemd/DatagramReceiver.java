@@ -4,6 +4,9 @@ import dev.vipd.protocol.raw.LibC;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -57,6 +60,23 @@ public final class DatagramReceiver implements AutoCloseable {
   }
 
   @Override
+  /** Datagrams up to and including {@code expected}, or all of them if it does not come in time. */
+  public List<String> receiveUntil(String expected, Duration timeout) throws IOException {
+    List<String> got = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (long left = timeout.toMillis(); left > 0;
+        left = (deadline - System.nanoTime()) / 1_000_000) {
+      String message = receive(left);
+      if (message != null) {
+        got.add(message);
+        if (message.equals(expected)) {
+          break;
+        }
+      }
+    }
+    return got;
+  }
+
   public void close() {
     LIBC.close(fd);
   }
