@@ -59,7 +59,6 @@ public final class DatagramReceiver implements AutoCloseable {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  @Override
   /** Datagrams up to and including {@code expected}, or all of them if it does not come in time. */
   public List<String> receiveUntil(String expected, Duration timeout) throws IOException {
     List<String> got = new ArrayList<>();
@@ -77,6 +76,7 @@ public final class DatagramReceiver implements AutoCloseable {
     return got;
   }
 
+  @Override
   public void close() {
     LIBC.close(fd);
   }
