@@ -23,6 +23,16 @@ import org.slf4j.LoggerFactory;
  * OwnershipTracker} sees it; values that fail, and stale values, are remembered for repair, and
  * the writer rewrites them with what it knows.
  *
+ * <p><b>Authenticated changes only.</b> Every change takes effect only through a value sealed
+ * with the cluster secret: an assignment, or a removal, which stays in the table as a signed
+ * tombstone ({@link Tables#removeOwner}). An unsigned or invalid value, and the deletion of an
+ * entry (which nothing in vipd does), change nothing here and are repaired by the writer. The
+ * seal proves that a holder of the cluster key wrote the value; with one shared symmetric key
+ * it cannot prove which holder, so "signed by the current writer" is the protocol's part: only
+ * the member every verified member computes as writer writes, and epochs with {@link
+ * dev.vipd.cluster.ownership.Precedence} order whatever two writers wrote in a race. Replays of
+ * older signed values lose to the newer epoch already known and are repaired too.
+ *
  * <p>Not thread-safe: confined to the cluster thread.
  */
 final class OwnerTable {
@@ -52,6 +62,13 @@ final class OwnerTable {
 
   /** A value of the owners table (initial scan or entry event). */
   void onValue(String key, byte[] sealed) {
+    Optional<Assignment> removal = codec.openRemoval(sealed);
+    if (removal.isPresent() && Vips.format(removal.get().vip()).equals(key)) {
+      if (!tracker.remove(removal.get())) {
+        repair.add(key); // a stale tombstone: the writer rewrites the known assignment
+      }
+      return;
+    }
     Optional<Assignment> a = codec.open(sealed);
     if (a.isEmpty() || !Vips.format(a.get().vip()).equals(key)) {
       unverified();
@@ -64,12 +81,15 @@ final class OwnerTable {
     }
   }
 
-  /** An entry of the owners table went away; {@code oldValue} may be null. */
-  void onRemoved(String key, byte[] oldValue) {
-    if (oldValue == null) {
-      return;
-    }
-    codec.open(oldValue).ifPresent(tracker::remove);
+  /**
+   * An entry of the owners table was deleted: vipd never deletes (removals are tombstones), so
+   * this changes nothing and the writer restores the entry.
+   */
+  void onRemoved(String key) {
+    unverified();
+    log.warn("op=owner-entry-deleted vip={} hint=\"unsigned change ignored; the writer restores"
+        + " it\"", key);
+    repair.add(key);
   }
 
   /** An ownership event (an assignment or the sealed removal of the last one). */
