@@ -23,7 +23,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -209,7 +208,7 @@ public final class ClusterNode implements AutoCloseable {
     // First: it keeps the cluster thread's idle gaps short from now on (see Fencing).
     fencing.watchFromNow();
     thread.atFixedRate(this::pushDeadline, s.profile().intervalNanos());
-    beacons.setOthers(otherHosts(s));
+    beacons.setOthers(s.otherHosts());
     beacons.start();
     hz.getCluster().addMembershipListener(triggers);
     tables.listen(triggers);
@@ -248,13 +247,10 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Replaces the set of VIPs this node cannot serve now (binding the address, joining its
-   * multicast group or installing its filter failed). The set travels in this node's signed
-   * status: the writer places none of them here and moves each one this node holds to another
-   * eligible node (reason {@code unservable}); a VIP that leaves the set makes this node eligible
-   * for it again, without taking it back (unless its pool preempts). Addresses no pool
-   * configures are kept and ignored by the election. Applied (and published) on the cluster
-   * thread before this returns; safe from any thread.
+   * Replaces the set of VIPs this node cannot serve now (bind, group join or filter failed),
+   * published in its signed status: the writer places none of them here and moves those it
+   * holds elsewhere (reason {@code unservable}); one that leaves the set is eligible here again
+   * but is not taken back unless its pool preempts. Published before this returns; any thread.
    */
   public void setUnservable(Set<InetAddress> vips) {
     Set<InetAddress> copy = Set.copyOf(vips);
@@ -360,17 +356,6 @@ public final class ClusterNode implements AutoCloseable {
 
   private boolean awaitNothingOwned(Duration timeout) {
     return thread.await(() -> !core.tracker().ownsAnything(), timeout);
-  }
-
-  /** The configured cluster hosts other than this one, at the beacon port. */
-  private static List<InetSocketAddress> otherHosts(ClusterSettings s) {
-    Set<InetSocketAddress> hosts = new LinkedHashSet<>();
-    for (InetSocketAddress peer : s.peers()) {
-      if (!peer.getAddress().equals(s.bindAddress())) {
-        hosts.add(new InetSocketAddress(peer.getAddress(), s.beaconPort()));
-      }
-    }
-    return List.copyOf(hosts);
   }
 
   /** Pushes the answer deadline; only from a run that saw no gap (see the class comment). */
