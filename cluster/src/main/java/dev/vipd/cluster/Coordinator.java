@@ -122,8 +122,10 @@ final class Coordinator {
         new OwnershipTracker(self, listener, registry, scheduler, settings.handoverGrace());
     this.trust = new Trust(self);
     this.owners = new OwnerTable(secret, tables, tracker, registry);
-    this.nodeStates =
-        new NodeStates(self, startTimeMillis, secret, tables, ticker, owners::unverified);
+    this.nodeStates = new NodeStates(self, startTimeMillis, secret, tables, ticker, name -> {
+      owners.unverified();
+      trust.unverifiableValue(name);
+    });
     this.membersGauge = registry.gauge("vipd.cluster.members", new AtomicInteger());
     this.quorumGauge = registry.gauge("vipd.cluster.quorum", new AtomicInteger());
     this.unverifiedGauge = registry.gauge("vipd.cluster.unverified.members", new AtomicInteger());

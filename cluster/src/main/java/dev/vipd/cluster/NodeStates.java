@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ final class NodeStates {
   private final ClusterSecret secret;
   private final Tables tables;
   private final LongSupplier ticker;
-  private final Runnable onUnverified;
+  private final Consumer<String> onUnverified;
   private final long originNanos;
   /** Per node name, the latest value of each incarnation seen (a few, least recent dropped). */
   private final Map<String, Map<Long, Received>> others = new HashMap<>();
@@ -74,9 +75,9 @@ final class NodeStates {
    */
   private static final long REPAIR_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** @param onUnverified counts a value that failed verification */
+  /** @param onUnverified told the key of each value that failed verification */
   NodeStates(String self, long startTimeMillis, ClusterSecret secret, Tables tables,
-      LongSupplier ticker, Runnable onUnverified) {
+      LongSupplier ticker, Consumer<String> onUnverified) {
     this.self = self;
     this.startTimeMillis = startTimeMillis;
     this.secret = secret;
@@ -165,7 +166,7 @@ final class NodeStates {
     }
     Optional<NodeState> opened = NodeState.open(sealed, secret);
     if (opened.isEmpty() || !opened.get().name().equals(name)) {
-      onUnverified.run();
+      onUnverified.accept(name);
       log.warn("op=node-state-unverified node={}", name);
       return;
     }
