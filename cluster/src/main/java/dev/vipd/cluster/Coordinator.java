@@ -2,6 +2,7 @@ package dev.vipd.cluster;
 
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.cluster.election.Candidate;
+import dev.vipd.cluster.election.ElectionInput;
 import dev.vipd.cluster.election.Ownership;
 import dev.vipd.cluster.election.Pool;
 import dev.vipd.cluster.election.Reason;
@@ -79,6 +80,7 @@ final class Coordinator {
   private boolean quorum;
   private String writer;
   private boolean suspended;
+  private boolean hadQuorumWhileSplit = true;
   private boolean closed;
   private long causeMillis = Long.MAX_VALUE;
   private long joinedNanos;
@@ -234,6 +236,9 @@ final class Coordinator {
 
   /** Hazelcast is merging this side into another, or stopping: hold nothing until resumed. */
   void suspend(Reason reason) {
+    if (!suspended) {
+      hadQuorumWhileSplit = quorum;
+    }
     suspended = true;
     tracker.setMayOwn(false, reason);
   }
@@ -260,6 +265,9 @@ final class Coordinator {
 
   /** After this side merged into another: relays what it knows ({@link OwnerTable#relayKnown}). */
   void relayKnown() {
+    if (!hadQuorumWhileSplit) {
+      return; // this side owned nothing while split (majority policy): nothing to relay
+    }
     owners.relayKnown();
   }
 
@@ -307,6 +315,16 @@ final class Coordinator {
     writer = round.writer();
     long noticed = causeMillis == Long.MAX_VALUE ? nowMillis : causeMillis;
     causeMillis = Long.MAX_VALUE;
+    if (owners.hasHealConflicts()) {
+      if (self.equals(writer) && !fenced.getAsBoolean() && !suspended && quorum) {
+        ElectionInput in = round.input();
+        owners.resolveHeal(in::mayKeep, this::unpublished, nowMillis, ticker.getAsLong());
+        round = Round.of(candidates(), pools, current(), settings.policy(),
+            nodeStates.nowMillis(), sinceJoined, expectedMembers, poolAgesMillis());
+      } else {
+        owners.settleHeal(self, ticker.getAsLong());
+      }
+    }
     if (self.equals(writer) && !fenced.getAsBoolean() && !suspended && quorum) {
       owners.write(WritePlan.of(round.input(), tracker.known(), tracker::floor, nowMillis,
           noticed), nowMillis);
@@ -339,6 +357,16 @@ final class Coordinator {
               nodeStates.eligibleSinceMillis(m), !standby.isEmpty(), s.pools(), s.unservable()));
     }
     return candidates;
+  }
+
+  /** Whether {@code node} is in the view but has not published its status yet. */
+  private boolean unpublished(String node) {
+    for (ViewMember m : view) {
+      if (m.name().equals(node) && nodeStates.of(m) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code m} verified, and for this node also whether it trusts its own key. */

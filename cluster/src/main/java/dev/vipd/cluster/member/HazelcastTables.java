@@ -60,7 +60,7 @@ public final class HazelcastTables implements Tables {
 
   @Override
   public void relayOwner(byte[] sealed) {
-    events.publish(new OwnerEvent(OwnerEvent.Kind.ASSIGNED, sealed).encode());
+    events.publish(new OwnerEvent(OwnerEvent.Kind.RELAYED, sealed).encode());
   }
 
   @Override
