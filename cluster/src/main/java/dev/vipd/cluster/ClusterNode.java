@@ -14,8 +14,8 @@ import dev.vipd.cluster.member.HazelcastTables;
 import dev.vipd.cluster.member.HostPort;
 import dev.vipd.cluster.member.MemberAttributes;
 import dev.vipd.cluster.member.MembershipView;
-import dev.vipd.cluster.member.NodeState;
 import dev.vipd.cluster.member.Tables;
+import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.ownership.OwnershipListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -106,6 +105,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ClusterSettings settings;
   private final OwnershipListener listener;
   private final Clock clock;
+  private final LongSupplier ticker;
   private final Fencing fencing;
   private final ClusterThread thread;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
@@ -120,6 +120,7 @@ public final class ClusterNode implements AutoCloseable {
     this.settings = s;
     this.listener = listener;
     this.clock = clock;
+    this.ticker = ticker;
     this.fencing = new Fencing(s.nodeName(), s.profile().suspicionTimeoutNanos(),
         s.profile().intervalNanos(), ticker, registry);
     this.thread = new ClusterThread(s.nodeName(), task -> fencing.awake(task, this::holdFence));
@@ -161,9 +162,9 @@ public final class ClusterNode implements AutoCloseable {
     long start = clock.millis();
     ClusterNode node = new ClusterNode(s, l, registry, clock, ticker);
     try {
+      long now = ticker.getAsLong();
       node.join(pools, registry, ticker, start,
-          st -> st.withConditions(unhealthyPools, linkDownPools, start).withDrained(drained,
-              start));
+          st -> st.withConditions(unhealthyPools, linkDownPools, now).withDrained(drained, now));
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
@@ -172,7 +173,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void join(List<Pool> pools, MeterRegistry registry, LongSupplier ticker, long start,
-      UnaryOperator<NodeState> initial) throws IOException {
+      UnaryOperator<SelfStatus> initial) throws IOException {
     ClusterSettings s = settings;
     NodeIdentity identity =
         new NodeIdentity(s.nodeName(), HostPort.format(s.bindAddress(), s.port()), start);
@@ -196,7 +197,7 @@ public final class ClusterNode implements AutoCloseable {
     core = new Coordinator(s, start, pools, listener, registry, thread.scheduler(), tables,
         new HazelcastMembership(hz, membership, () -> beacons, s.beaconPort()), clock, ticker,
         fencing::fenced);
-    core.updateSelfQuietly(initial.apply(core.selfState()));
+    core.updateSelfQuietly(initial.apply(core.selfStatus()));
     triggers = new Triggers(thread, core, clock, this::fence);
     beacons = new BeaconService(s.nodeName(), start,
         new InetSocketAddress(s.bindAddress(), s.beaconPort()), s.profile(),
@@ -207,7 +208,7 @@ public final class ClusterNode implements AutoCloseable {
     // First: it keeps the cluster thread's idle gaps short from now on (see Fencing).
     fencing.watchFromNow();
     thread.atFixedRate(this::pushDeadline, s.profile().intervalNanos());
-    beacons.setOthers(otherHosts(s));
+    beacons.setOthers(s.otherHosts());
     beacons.start();
     hz.getCluster().addMembershipListener(triggers);
     tables.listen(triggers);
@@ -215,7 +216,7 @@ public final class ClusterNode implements AutoCloseable {
     thread.call(() -> {
       core.joined();
       core.rescan();
-      core.updateSelf(core.selfState());
+      core.republishSelf();
       core.evaluate();
       return null;
     });
@@ -236,13 +237,24 @@ public final class ClusterNode implements AutoCloseable {
   /** Sets the pools whose health checks fail on this node. */
   public void setUnhealthyPools(Set<String> pools) {
     Set<String> copy = Set.copyOf(pools);
-    updateState(s -> s.withConditions(copy, s.linkDownPools(), clock.millis()));
+    updateState(s -> s.withConditions(copy, s.linkDownPools(), ticker.getAsLong()));
   }
 
   /** Sets the pools whose interface has no carrier on this node. */
   public void setLinkDownPools(Set<String> pools) {
     Set<String> copy = Set.copyOf(pools);
-    updateState(s -> s.withConditions(s.unhealthyPools(), copy, clock.millis()));
+    updateState(s -> s.withConditions(s.unhealthyPools(), copy, ticker.getAsLong()));
+  }
+
+  /**
+   * Replaces the set of VIPs this node cannot serve now (bind, group join or filter failed),
+   * published in its signed status: the writer places none of them here and moves those it
+   * holds elsewhere (reason {@code unservable}); one that leaves the set is eligible here again
+   * but is not taken back unless its pool preempts. Published before this returns; any thread.
+   */
+  public void setUnservable(Set<InetAddress> vips) {
+    Set<InetAddress> copy = Set.copyOf(vips);
+    updateState(s -> s.withUnservable(copy));
   }
 
   /**
@@ -252,13 +264,13 @@ public final class ClusterNode implements AutoCloseable {
    * @return true once none is ours; false when {@code timeout} passed first
    */
   public boolean drain(Duration timeout) {
-    updateState(s -> s.withDrained(true, clock.millis()));
+    updateState(s -> s.withDrained(true, ticker.getAsLong()));
     return awaitNothingOwned(timeout);
   }
 
   /** Clears the drained flag; the node becomes eligible again (it takes nothing back by itself). */
   public void undrain() {
-    updateState(s -> s.withDrained(false, clock.millis()));
+    updateState(s -> s.withDrained(false, ticker.getAsLong()));
   }
 
   /**
@@ -267,13 +279,22 @@ public final class ClusterNode implements AutoCloseable {
    */
   public boolean leave(Duration timeout) {
     beacons.setLeaving(true); // started: only then can callers reach this
-    updateState(NodeState::asLeaving);
+    updateState(SelfStatus::asLeaving);
     return awaitNothingOwned(timeout);
   }
 
   /** A snapshot of the cluster as this node sees it. */
   public ClusterStatus status() {
     return thread.call(core::status);
+  }
+
+  /**
+   * The VIPs this node holds now (acquired and not released), each with the pool, epoch and
+   * reason of the assignment it acquired: what a configuration reload must reconcile against
+   * (release by the pool and interface in force when acquired, whatever it no longer serves).
+   */
+  public List<Assignment> held() {
+    return thread.call(() -> List.copyOf(core.tracker().held().values()));
   }
 
   /**
@@ -320,11 +341,11 @@ public final class ClusterNode implements AutoCloseable {
     new ElectionInput(List.of(), pools, Map.of(), Set.of(), new Policy(Quorum.NONE, 1), 0);
   }
 
-  private void updateState(UnaryOperator<NodeState> change) {
+  private void updateState(UnaryOperator<SelfStatus> change) {
     long noticed = clock.millis();
     thread.call(() -> {
-      NodeState next = change.apply(core.selfState());
-      if (!next.equals(core.selfState())) {
+      SelfStatus next = change.apply(core.selfStatus());
+      if (!next.equals(core.selfStatus())) {
         core.cause(noticed);
         core.updateSelf(next);
         core.evaluate();
@@ -335,17 +356,6 @@ public final class ClusterNode implements AutoCloseable {
 
   private boolean awaitNothingOwned(Duration timeout) {
     return thread.await(() -> !core.tracker().ownsAnything(), timeout);
-  }
-
-  /** The configured cluster hosts other than this one, at the beacon port. */
-  private static List<InetSocketAddress> otherHosts(ClusterSettings s) {
-    Set<InetSocketAddress> hosts = new LinkedHashSet<>();
-    for (InetSocketAddress peer : s.peers()) {
-      if (!peer.getAddress().equals(s.bindAddress())) {
-        hosts.add(new InetSocketAddress(peer.getAddress(), s.beaconPort()));
-      }
-    }
-    return List.copyOf(hosts);
   }
 
   /** Pushes the answer deadline; only from a run that saw no gap (see the class comment). */

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,5 +99,16 @@ public record ClusterSettings(
       throw new IllegalArgumentException(
           "invalid " + what + ": " + port + " (expected: 1-65535)");
     }
+  }
+
+  /** The configured cluster hosts other than this one, at the beacon port. */
+  List<InetSocketAddress> otherHosts() {
+    Set<InetSocketAddress> hosts = new LinkedHashSet<>();
+    for (InetSocketAddress peer : peers()) {
+      if (!peer.getAddress().equals(bindAddress())) {
+        hosts.add(new InetSocketAddress(peer.getAddress(), beaconPort()));
+      }
+    }
+    return List.copyOf(hosts);
   }
 }

@@ -2,6 +2,7 @@ package dev.vipd.cluster;
 
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.cluster.election.Candidate;
+import dev.vipd.cluster.election.ElectionInput;
 import dev.vipd.cluster.election.Ownership;
 import dev.vipd.cluster.election.Pool;
 import dev.vipd.cluster.election.Reason;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,17 +73,21 @@ final class Coordinator {
   private final int expectedMembers;
 
   private List<Pool> pools;
-  private NodeState selfState;
-  private final Map<String, NodeState> states = new LinkedHashMap<>();
+  private final NodeStates nodeStates;
   private Set<String> suspects = Set.of();
   private List<ViewMember> view = List.of();
   private List<ViewMember> beaconPeers = List.of();
   private boolean quorum;
   private String writer;
   private boolean suspended;
+  private boolean hadQuorumWhileSplit = true;
   private boolean closed;
   private long causeMillis = Long.MAX_VALUE;
   private long joinedNanos;
+  private Map<String, PoolSeen> poolsSeen = Map.of();
+
+  /** A pool as this node loaded it: its digest and since when (monotonic). */
+  private record PoolSeen(String digest, long sinceNanos) {}
 
   /**
    * @param startTimeMillis this incarnation's start time (its identity)
@@ -113,11 +119,15 @@ final class Coordinator {
     this.joinedNanos = ticker.getAsLong();
     this.expectedMembers = settings.expectedMembers();
     this.pools = List.copyOf(pools);
-    this.selfState = NodeState.initial(self, startTimeMillis);
+    notePools();
     this.tracker =
         new OwnershipTracker(self, listener, registry, scheduler, settings.handoverGrace());
     this.trust = new Trust(self);
     this.owners = new OwnerTable(secret, tables, tracker, registry);
+    this.nodeStates = new NodeStates(self, startTimeMillis, secret, tables, ticker, name -> {
+      owners.unverified();
+      trust.unverifiableValue(name);
+    });
     this.membersGauge = registry.gauge("vipd.cluster.members", new AtomicInteger());
     this.quorumGauge = registry.gauge("vipd.cluster.quorum", new AtomicInteger());
     this.unverifiedGauge = registry.gauge("vipd.cluster.unverified.members", new AtomicInteger());
@@ -132,22 +142,60 @@ final class Coordinator {
 
   void setPools(List<Pool> newPools) {
     pools = List.copyOf(newPools);
+    notePools();
   }
 
-  NodeState selfState() {
-    return selfState;
+  /** Remembers when each pool (name and digest) appeared here, for the reload settle. */
+  private void notePools() {
+    long now = ticker.getAsLong();
+    Map<String, PoolSeen> next = new HashMap<>();
+    for (Pool p : pools) {
+      PoolSeen seen = poolsSeen.get(p.name());
+      String digest = p.digest();
+      next.put(p.name(), seen != null && seen.digest().equals(digest)
+          ? seen : new PoolSeen(digest, now));
+    }
+    poolsSeen = next;
   }
 
-  /** Sets this node's status before it is first published (at start). */
-  void updateSelfQuietly(NodeState state) {
-    selfState = state;
+  private Map<String, Long> poolAgesMillis() {
+    long now = ticker.getAsLong();
+    Map<String, Long> ages = new HashMap<>();
+    poolsSeen.forEach((name, seen) ->
+        ages.put(name, TimeUnit.NANOSECONDS.toMillis(now - seen.sinceNanos())));
+    return ages;
   }
 
-  /** Replaces this node's status and publishes it. */
-  void updateSelf(NodeState state) {
-    selfState = state;
-    tracker.setHandingOver(state.drained() || state.leaving());
-    tables.putState(state.name(), state.seal(secret));
+  SelfStatus selfStatus() {
+    return nodeStates.status();
+  }
+
+  /** Sets this node's conditions before they are first published (at start). */
+  void updateSelfQuietly(SelfStatus next) {
+    nodeStates.setQuietly(next);
+  }
+
+  /** Replaces this node's conditions and publishes them. */
+  void updateSelf(SelfStatus next) {
+    tracker.setHandingOver(next.drained() || next.leaving());
+    nodeStates.publish(next, pools, standby(), false);
+  }
+
+  /** Publishes this node's status again (at start, after a merge replaced the tables). */
+  void republishSelf() {
+    tracker.setHandingOver(nodeStates.status().drained() || nodeStates.status().leaving());
+    nodeStates.publish(nodeStates.status(), pools, standby(), true);
+  }
+
+  /** Why this node may own nothing now, as it publishes it; empty when it may. */
+  private String standby() {
+    if (fenced.getAsBoolean()) {
+      return "fenced";
+    }
+    if (suspended) {
+      return "merging"; // settling into the other side's tables: owns nothing until MERGED
+    }
+    return trust.trusted() ? "" : "untrusted";
   }
 
   /** Reads both tables again (at start, after a merge, before unfencing). */
@@ -161,9 +209,9 @@ final class Coordinator {
     owners.onValue(key, sealed);
   }
 
-  /** An entry of the owners table went away; {@code oldValue} may be null. */
-  void onOwnerRemoved(String key, byte[] oldValue) {
-    owners.onRemoved(key, oldValue);
+  /** An entry of the owners table was deleted (never by vipd). */
+  void onOwnerRemoved(String key) {
+    owners.onRemoved(key);
   }
 
   /** An ownership event (an assignment or the sealed removal of the last one). */
@@ -176,23 +224,21 @@ final class Coordinator {
     owners.unverified();
   }
 
-  /** A node-status entry (initial scan or entry event); {@code sealed == null} removes it. */
+  /** A node-status entry (initial scan or entry event). */
   void onNodeState(String name, byte[] sealed) {
-    if (sealed == null) {
-      states.remove(name);
-      return;
-    }
-    Optional<NodeState> state = NodeState.open(sealed, secret);
-    if (state.isEmpty() || !state.get().name().equals(name)) {
-      owners.unverified();
-      states.remove(name);
-      return;
-    }
-    states.put(name, state.get());
+    nodeStates.onValue(name, sealed);
+  }
+
+  /** A node-status entry was deleted (never by vipd). */
+  void onNodeStateRemoved(String name) {
+    nodeStates.onRemoved(name);
   }
 
   /** Hazelcast is merging this side into another, or stopping: hold nothing until resumed. */
   void suspend(Reason reason) {
+    if (!suspended) {
+      hadQuorumWhileSplit = quorum;
+    }
     suspended = true;
     tracker.setMayOwn(false, reason);
   }
@@ -219,6 +265,9 @@ final class Coordinator {
 
   /** After this side merged into another: relays what it knows ({@link OwnerTable#relayKnown}). */
   void relayKnown() {
+    if (!hadQuorumWhileSplit) {
+      return; // this side owned nothing while split (majority policy): nothing to relay
+    }
     owners.relayKnown();
   }
 
@@ -255,15 +304,27 @@ final class Coordinator {
       membership.setBeaconPeers(peers);
     }
     trust.observe(view);
+    nodeStates.publish(nodeStates.status(), pools, standby(), false); // standby may have changed
+    nodeStates.repair();
     long nowMillis = clock.millis();
     long sinceJoined = TimeUnit.NANOSECONDS.toMillis(ticker.getAsLong() - joinedNanos);
-    Round round = Round.of(candidates(), pools, current(), settings.policy(), nowMillis,
-        sinceJoined, expectedMembers);
+    Round round = Round.of(candidates(), pools, current(), settings.policy(),
+        nodeStates.nowMillis(), sinceJoined, expectedMembers, poolAgesMillis());
     quorum = round.quorum();
     tracker.setMayOwn(mayAnswer(), quorum ? Reason.MEMBER_LOST : Reason.QUORUM_LOST);
     writer = round.writer();
     long noticed = causeMillis == Long.MAX_VALUE ? nowMillis : causeMillis;
     causeMillis = Long.MAX_VALUE;
+    if (owners.hasHealConflicts()) {
+      if (self.equals(writer) && !fenced.getAsBoolean() && !suspended && quorum) {
+        ElectionInput in = round.input();
+        owners.resolveHeal(in::mayKeep, this::unpublished, nowMillis, ticker.getAsLong());
+        round = Round.of(candidates(), pools, current(), settings.policy(),
+            nodeStates.nowMillis(), sinceJoined, expectedMembers, poolAgesMillis());
+      } else {
+        owners.settleHeal(self, ticker.getAsLong());
+      }
+    }
     if (self.equals(writer) && !fenced.getAsBoolean() && !suspended && quorum) {
       owners.write(WritePlan.of(round.input(), tracker.known(), tracker::floor, nowMillis,
           noticed), nowMillis);
@@ -287,13 +348,25 @@ final class Coordinator {
     for (ViewMember m : view) {
       boolean verified = verified(m);
       boolean suspected = suspects.contains(m.name());
-      NodeState s = stateOf(m);
+      NodeState s = nodeStates.of(m);
+      String standby = m.self() ? standby() : s == null ? "" : s.standby();
       candidates.add(s == null
           ? Candidate.unpublished(m.name(), m.labels(), verified, suspected)
           : new Candidate(m.name(), m.labels(), verified, suspected, true, s.drained(),
-              s.leaving(), s.unhealthyPools(), s.linkDownPools(), s.eligibleSinceMillis()));
+              s.leaving(), s.unhealthyPools(), s.linkDownPools(),
+              nodeStates.eligibleSinceMillis(m), !standby.isEmpty(), s.pools(), s.unservable()));
     }
     return candidates;
+  }
+
+  /** Whether {@code node} is in the view but has not published its status yet. */
+  private boolean unpublished(String node) {
+    for (ViewMember m : view) {
+      if (m.name().equals(node) && nodeStates.of(m) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code m} verified, and for this node also whether it trusts its own key. */
@@ -301,20 +374,12 @@ final class Coordinator {
     return m.verified() && !(m.self() && !trust.trusted());
   }
 
-  private NodeState stateOf(ViewMember m) {
-    if (m.self()) {
-      return selfState;
-    }
-    NodeState s = states.get(m.name());
-    return s != null && s.startTimeMillis() == m.startTimeMillis() ? s : null;
-  }
-
   // ---- status -------------------------------------------------------------------------------
 
   ClusterStatus status() {
     List<MemberStatus> members = new ArrayList<>();
     for (ViewMember m : view) {
-      NodeState s = stateOf(m);
+      NodeState s = nodeStates.of(m);
       members.add(new MemberStatus(m.name(), m.address(), verified(m),
           suspects.contains(m.name()), s != null && s.drained(), s != null && s.leaving(),
           s == null ? Set.of() : s.unhealthyPools(), s == null ? Set.of() : s.linkDownPools(),

@@ -73,7 +73,7 @@ final class Triggers
       case MERGED -> post(true, () -> {
         core.resume();
         core.rescan();
-        core.updateSelf(core.selfState());
+        core.republishSelf();
         core.evaluate();
         core.relayKnown();
       });
@@ -91,7 +91,7 @@ final class Triggers
 
   @Override
   public void ownerRemoved(String vip, byte[] oldSealed) {
-    post(false, () -> core.onOwnerRemoved(vip, oldSealed));
+    post(false, () -> core.onOwnerRemoved(vip));
   }
 
   @Override
@@ -114,7 +114,7 @@ final class Triggers
 
   @Override
   public void stateRemoved(String node) {
-    post(false, () -> core.onNodeState(node, null));
+    post(false, () -> core.onNodeStateRemoved(node));
   }
 
   // ---- beacons -----------------------------------------------------------------------------

@@ -49,10 +49,33 @@ final class Trust {
       }
       if (m.verified()) {
         verifiedPeer = true;
-      } else if (m.unverifiable() && !verifiedPeer && unverifiable.size() < 16) {
-        unverifiable.add(m.name() + "@" + m.address());
+      } else if (m.unverifiable()) {
+        note(m.name() + "@" + m.address());
       }
     }
+    decide();
+  }
+
+  /**
+   * A node-status value of another node that does not verify here: a member wrote it, and this
+   * node could not check it, which counts like seeing that member. It covers a node that joined
+   * while the others were up and saw them leave before its first look at the view (their values
+   * stay in the tables it read when it joined).
+   */
+  void unverifiableValue(String writer) {
+    if (!writer.equals(self)) {
+      note(writer + " (its node-status value)");
+      decide();
+    }
+  }
+
+  private void note(String what) {
+    if (!verifiedPeer && unverifiable.size() < 16) {
+      unverifiable.add(what);
+    }
+  }
+
+  private void decide() {
     boolean now = verifiedPeer || unverifiable.isEmpty();
     if (now == trusted) {
       return;

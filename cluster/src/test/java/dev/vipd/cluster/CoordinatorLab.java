@@ -46,10 +46,12 @@ final class CoordinatorLab implements AutoCloseable {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   final Coordinator core;
+  final List<Pool> pools;
 
   /** {@code configured} are the node names of the configured peers (n1 = 127.0.0.1, ...). */
   CoordinatorLab(String self, List<String> configured, Policy policy, List<Pool> pools) {
     this.self = self;
+    this.pools = pools;
     this.recorder = new Recorder(self, new java.util.concurrent.CopyOnWriteArrayList<>());
     List<InetSocketAddress> peers = new ArrayList<>();
     for (String name : configured) {
@@ -78,10 +80,21 @@ final class CoordinatorLab implements AutoCloseable {
         name.equals(self));
   }
 
-  /** Adds a verified peer and delivers its published status. */
+  /** Adds a verified peer and delivers its published status (it has loaded the same pools). */
   void join(String name) {
     membership.add(member(name, true));
-    core.onNodeState(name, NodeState.initial(name, START_MILLIS).seal(secret));
+    publish(state(name, 1, pools, ""));
+  }
+
+  /** The status {@code name} publishes: healthy, eligible for 0 ms, with {@code loaded}. */
+  NodeState state(String name, long sequence, List<Pool> loaded, String standby) {
+    return new NodeState(name, START_MILLIS, sequence, Set.of(), Set.of(), false, false, 0,
+        NodeStates.digests(loaded), standby, Set.of());
+  }
+
+  /** Delivers {@code state} as a signed table value. */
+  void publish(NodeState state) {
+    core.onNodeState(state.name(), state.seal(secret));
   }
 
   void advanceMillis(long millis) {
@@ -92,8 +105,10 @@ final class CoordinatorLab implements AutoCloseable {
   /** The owners the writer published, VIP text to node, in publication order. */
   Map<String, String> published() {
     Map<String, String> owners = new LinkedHashMap<>();
-    tables.owners.forEach((vip, sealed) -> owners.put(vip,
-        new dev.vipd.cluster.ownership.AssignmentCodec(secret).open(sealed).orElseThrow().node()));
+    dev.vipd.cluster.ownership.AssignmentCodec codec =
+        new dev.vipd.cluster.ownership.AssignmentCodec(secret);
+    tables.owners.forEach((vip, sealed) -> codec.open(sealed)
+        .ifPresent(a -> owners.put(vip, a.node()))); // tombstones do not open as assignments
     return owners;
   }
 
@@ -122,7 +137,7 @@ final class CoordinatorLab implements AutoCloseable {
 
     @Override
     public void removeOwner(String vip, byte[] sealedRemoval) {
-      owners.remove(vip);
+      owners.put(vip, sealedRemoval); // a tombstone, as HazelcastTables does
       writes.add("remove " + vip);
     }
 
@@ -139,6 +154,11 @@ final class CoordinatorLab implements AutoCloseable {
     @Override
     public Map<String, byte[]> owners() {
       return Map.copyOf(owners);
+    }
+
+    @Override
+    public byte[] state(String node) {
+      return states.get(node);
     }
 
     @Override

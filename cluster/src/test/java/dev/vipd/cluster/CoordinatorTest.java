@@ -27,8 +27,7 @@ class CoordinatorTest {
   void theOldestVerifiedUnsuspectedMemberWritesAndNoOtherDoes() {
     try (CoordinatorLab lab = new CoordinatorLab("n2", THREE, NONE, POOLS)) {
       lab.membership.members.add(0, lab.member("n1", true)); // n1 is older than this node
-      lab.core.onNodeState("n1", dev.vipd.cluster.member.NodeState
-          .initial("n1", CoordinatorLab.START_MILLIS).seal(lab.secret));
+      lab.publish(lab.state("n1", 1, POOLS, ""));
       lab.join("n3");
       lab.core.evaluate();
       assertThat(lab.core.status().writer()).isEqualTo("n1");

@@ -2,6 +2,7 @@ package dev.vipd.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.cluster.election.Round;
 import dev.vipd.cluster.member.ViewMember;
 import java.util.Map;
@@ -68,6 +69,44 @@ class TrustRuleTest {
       assertThat(lab.core.mayAnswer()).isTrue();
       assertThat(lab.published().values()).containsOnly("n1");
       assertThat(lab.membership.beaconPeers).isEmpty();
+    }
+  }
+
+  @Test
+  void aNodeWhosePeersLeftBeforeItsFirstLookOwnsNothingWhenItCouldNotVerifyTheirValues() {
+    // Joined while n1 and n2 were up (it read their node-status values, sealed with another key)
+    // but they were gone before its first evaluation: the values are the only evidence.
+    try (CoordinatorLab lab = new CoordinatorLab("n3", CoordinatorTest.THREE,
+        CoordinatorTest.NONE, CoordinatorTest.POOLS)) {
+      ClusterSecret other = ClusterSecret.of(CoordinatorLab.OTHER_KEY);
+      lab.core.onNodeState("n1", lab.state("n1", 1, CoordinatorTest.POOLS, "").seal(other));
+      lab.core.onNodeState("n2", lab.state("n2", 1, CoordinatorTest.POOLS, "").seal(other));
+      lab.advanceMillis(Round.SETTLE_MILLIS);
+      lab.core.evaluate();
+      assertThat(lab.core.mayAnswer()).isFalse();
+      assertThat(lab.tables.writes).isEmpty();
+      assertThat(lab.recorder.events()).isEmpty();
+      assertThat(lab.core.status().problems()).singleElement().asString()
+          .contains("n1 (its node-status value)");
+
+      lab.join("n1"); // verifies a peer after all
+      lab.core.evaluate();
+      assertThat(lab.core.mayAnswer()).isTrue();
+    }
+  }
+
+  @Test
+  void anUnverifiableValueDoesNotUnsettleANodeThatVerifiedAPeer() {
+    try (CoordinatorLab lab = new CoordinatorLab("n1", CoordinatorTest.THREE,
+        CoordinatorTest.NONE, CoordinatorTest.POOLS)) {
+      lab.join("n2");
+      lab.core.evaluate();
+      lab.core.onNodeState("n3", new byte[] {1, 2, 3});
+      lab.core.onNodeState("n1", new byte[] {1, 2, 3}); // its own name: never evidence
+      lab.advanceMillis(Round.SETTLE_MILLIS);
+      lab.core.evaluate();
+      assertThat(lab.core.mayAnswer()).isTrue();
+      assertThat(lab.core.status().problems()).isEmpty();
     }
   }
 }

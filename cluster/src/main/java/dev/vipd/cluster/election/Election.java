@@ -144,7 +144,11 @@ public final class Election {
       seat.reason = view.ineligibility(seat.previous.node(), p);
       return;
     }
-    int preemptor = preemptor(view, pool, p, owner, now);
+    if (!view.nodes[owner].canServe(seat.vip)) {
+      seat.reason = Reason.UNSERVABLE;
+      return;
+    }
+    int preemptor = preemptor(view, pool, p, owner, seat.vip, now);
     if (preemptor >= 0) {
       seat.owner = preemptor;
       seat.epoch = Math.addExact(seat.previous.epoch(), 1);
@@ -156,7 +160,8 @@ public final class Election {
     load[seat.owner]++;
   }
 
-  private static int preemptor(View view, Pool pool, int p, int owner, long now) {
+  private static int preemptor(
+      View view, Pool pool, int p, int owner, InetAddress vip, long now) {
     if (!pool.preempt()) {
       return -1;
     }
@@ -168,7 +173,8 @@ public final class Election {
       int node = view.indexOf(preferred.get(rank));
       // Both times are >= 0 (validated), so the difference cannot overflow.
       if (node >= 0
-          && view.eligible(p, node)
+          && view.placeable(p, node)
+          && view.nodes[node].canServe(vip)
           && now - view.nodes[node].eligibleSinceMillis() >= delay) {
         return node;
       }
@@ -190,28 +196,29 @@ public final class Election {
     if (!orphans) {
       return;
     }
-    int preferred = -1;
-    for (String name : pool.preferredNodes()) {
-      int node = view.indexOf(name);
-      if (node >= 0 && view.eligible(p, node)) {
-        preferred = node;
-        break;
-      }
-    }
     LoadQueue queue = new LoadQueue(view.candidates(p), load, poolLoad, view.nodeKeys, view.names);
+    if (queue.isEmpty()) {
+      return; // nobody is eligible for this pool: every orphan stays unowned
+    }
     for (Seat seat : seats) {
       if (seat.owner >= 0) {
         continue;
       }
-      int target;
-      if (preferred >= 0) {
-        queue.charge(preferred);
-        target = preferred;
+      int target = -1;
+      for (String name : pool.preferredNodes()) {
+        int node = view.indexOf(name);
+        if (node >= 0 && view.placeable(p, node) && view.nodes[node].canServe(seat.vip)) {
+          target = node;
+          break;
+        }
+      }
+      if (target >= 0) {
+        queue.charge(target);
       } else {
-        target = queue.take(Rendezvous.vipKey(seat.bytes));
+        target = queue.take(Rendezvous.vipKey(seat.bytes), node -> view.nodes[node].canServe(seat.vip));
       }
       if (target < 0) {
-        return; // nobody is eligible for this pool: every orphan stays unowned
+        continue; // every eligible node reported this VIP unservable: it stays unowned
       }
       seat.owner = target;
       seat.epoch = seat.previous == null ? 1 : Math.addExact(seat.previous.epoch(), 1);

@@ -71,4 +71,20 @@ public record ElectionInput(
     return new ElectionInput(
         nodes, pools, current, Set.of(), new Policy(Quorum.NONE, 1), nowMillis);
   }
+
+  /**
+   * Whether {@code node} may keep {@code vip} in this snapshot: it is in the view and eligible
+   * for the VIP's pool, and can serve the VIP (the rule that keeps an owner, see {@link
+   * Election}). False for a VIP no pool configures.
+   */
+  public boolean mayKeep(String node, InetAddress vip) {
+    for (Pool p : pools) {
+      if (p.addresses().contains(vip)) {
+        View view = new View(nodes, List.of(p), leaving);
+        int i = view.indexOf(node);
+        return i >= 0 && view.eligible(0, i) && view.nodes[i].canServe(vip);
+      }
+    }
+    return false;
+  }
 }

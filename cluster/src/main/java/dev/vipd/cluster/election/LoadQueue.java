@@ -1,8 +1,8 @@
 package dev.vipd.cluster.election;
 
 import java.util.Arrays;
-import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * The eligible nodes of one pool, grouped by load so that picking the least-loaded node for a VIP
@@ -45,23 +45,35 @@ final class LoadQueue {
    * none).
    */
   int take(long vipKey) {
-    Map.Entry<Long, Bucket> lowest = levels.firstEntry();
-    if (lowest == null) {
-      return -1;
-    }
-    Bucket tied = lowest.getValue();
-    int best = tied.nodes[0];
-    long bestWeight = Rendezvous.weight(nodeKeys[best], vipKey);
-    for (int i = 1; i < tied.size; i++) {
-      int node = tied.nodes[i];
-      long weight = Rendezvous.weight(nodeKeys[node], vipKey);
-      if (weight > bestWeight || (weight == bestWeight && names[node].compareTo(names[best]) < 0)) {
-        best = node;
-        bestWeight = weight;
+    return take(vipKey, node -> true);
+  }
+
+  /**
+   * As {@link #take(long)}, among the nodes {@code allowed} accepts: the lowest level that has
+   * one wins (the first level, unless a node there cannot take this VIP).
+   */
+  int take(long vipKey, IntPredicate allowed) {
+    for (Bucket tied : levels.values()) {
+      int best = -1;
+      long bestWeight = 0;
+      for (int i = 0; i < tied.size; i++) {
+        int node = tied.nodes[i];
+        if (!allowed.test(node)) {
+          continue;
+        }
+        long weight = Rendezvous.weight(nodeKeys[node], vipKey);
+        if (best < 0 || weight > bestWeight
+            || (weight == bestWeight && names[node].compareTo(names[best]) < 0)) {
+          best = node;
+          bestWeight = weight;
+        }
+      }
+      if (best >= 0) {
+        charge(best);
+        return best;
       }
     }
-    charge(best);
-    return best;
+    return -1;
   }
 
   /** Adds one VIP to a queued node's load (for a VIP placed on it for another reason). */

@@ -1,5 +1,6 @@
 package dev.vipd.cluster.election;
 
+import java.net.InetAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +18,16 @@ import java.util.Set;
  * @param linkDownPools names of the pools whose interface has no carrier on this node
  * @param eligibleSinceMillis when the node last became eligible, on the same clock as {@link
  *     ElectionInput#nowMillis()}; only preemption reads it
+ * @param standby whether the node may own nothing for now (fenced after a pause, or it does not
+ *     trust its own key): it is not eligible and does not write, but still counts for quorum
+ * @param loadedPools the names of the pools the node has loaded exactly as the election's pools
+ *     define them (same addresses): only these get new or orphaned VIPs placed on it. {@code
+ *     null} means every pool (callers that do not track loaded pools)
+ * @param declaredPools the names of the pools the node has loaded at all, whatever their
+ *     addresses: it keeps VIPs it owns of these (a rolling reload that adds an address to a pool
+ *     moves nothing) and loses those of any other pool. {@code null} means every pool
+ * @param unservable the VIPs this node cannot serve now (binding, joining or filtering failed
+ *     there): none is placed on it, and it loses those it owns ({@link Reason#UNSERVABLE})
  */
 public record Node(
     String name,
@@ -26,7 +37,11 @@ public record Node(
     boolean drained,
     Set<String> unhealthyPools,
     Set<String> linkDownPools,
-    long eligibleSinceMillis) {
+    long eligibleSinceMillis,
+    boolean standby,
+    Set<String> loadedPools,
+    Set<String> declaredPools,
+    Set<InetAddress> unservable) {
 
   public Node {
     Objects.requireNonNull(name, "name");
@@ -36,6 +51,9 @@ public record Node(
     labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
     unhealthyPools = Set.copyOf(Objects.requireNonNull(unhealthyPools, "unhealthyPools"));
     linkDownPools = Set.copyOf(Objects.requireNonNull(linkDownPools, "linkDownPools"));
+    loadedPools = loadedPools == null ? null : Set.copyOf(loadedPools);
+    declaredPools = declaredPools == null ? null : Set.copyOf(declaredPools);
+    unservable = Set.copyOf(Objects.requireNonNull(unservable, "unservable"));
     if (eligibleSinceMillis < 0) {
       throw new IllegalArgumentException(
           "invalid eligible-since-millis of node "
@@ -44,6 +62,35 @@ public record Node(
               + eligibleSinceMillis
               + " (expected: >= 0)");
     }
+  }
+
+  /** A node that is not on standby and has loaded every pool. */
+  public Node(
+      String name,
+      Map<String, String> labels,
+      boolean verified,
+      boolean suspected,
+      boolean drained,
+      Set<String> unhealthyPools,
+      Set<String> linkDownPools,
+      long eligibleSinceMillis) {
+    this(name, labels, verified, suspected, drained, unhealthyPools, linkDownPools,
+        eligibleSinceMillis, false, null, null, Set.of());
+  }
+
+  /** Whether the node has loaded the pool named {@code pool} as defined here ({@link #loadedPools}). */
+  public boolean hasLoaded(String pool) {
+    return loadedPools == null || loadedPools.contains(pool);
+  }
+
+  /** Whether the node has loaded a pool named {@code pool}, whatever its addresses. */
+  public boolean hasDeclared(String pool) {
+    return declaredPools == null || declaredPools.contains(pool) || hasLoaded(pool);
+  }
+
+  /** Whether the node can serve {@code vip} now (see {@link #unservable}). */
+  public boolean canServe(InetAddress vip) {
+    return !unservable.contains(vip);
   }
 
   /** A verified, unsuspected, undrained, healthy node without labels, eligible since 0. */

@@ -1,8 +1,13 @@
 package dev.vipd.cluster.election;
 
 import java.net.InetAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +65,29 @@ public record Pool(
   /** A pool with no selector, no preferred nodes and no preemption. */
   public static Pool of(String name, List<InetAddress> addresses) {
     return new Pool(name, addresses, Map.of(), List.of(), false, Duration.ZERO);
+  }
+
+  /**
+   * A digest of the addresses (order-free): what a node publishes for each pool it has loaded,
+   * so that the writer places a VIP only on nodes that have the same pool. Hex, 32 characters
+   * (the first 16 bytes of a SHA-256 over the sorted address bytes).
+   */
+  public String digest() {
+    List<byte[]> sorted = new ArrayList<>();
+    for (InetAddress a : addresses) {
+      sorted.add(a.getAddress());
+    }
+    sorted.sort(Arrays::compare);
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (byte[] a : sorted) {
+        sha.update((byte) a.length);
+        sha.update(a);
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   /** The preempt delay in milliseconds, saturated at {@link Long#MAX_VALUE}. */

@@ -17,6 +17,8 @@ public enum Reason {
   DRAIN("drain"),
   /** The owner is stopping and handed its VIPs over. */
   LEAVE("leave"),
+  /** The owner reported that it cannot serve this VIP now (binding or joining failed there). */
+  UNSERVABLE("unservable"),
   /** A more preferred node took the VIP back after the pool's preempt delay. */
   PREEMPT("preempt"),
   /** A VIP without a previous owner was placed, or its owner no longer matches the pool. */

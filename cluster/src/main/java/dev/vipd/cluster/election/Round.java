@@ -16,7 +16,8 @@ import java.util.Set;
  * @param input the election input
  * @param settling whether the cold-start settle holds new VIPs back ({@link #SETTLE_MILLIS})
  * @param quorum whether the view has quorum under the policy
- * @param writer the oldest verified, unsuspected member, or {@code null} when none qualifies
+ * @param writer the oldest verified, unsuspected member not on standby, or {@code null} when none
+ *     qualifies
  */
 public record Round(ElectionInput input, boolean settling, boolean quorum, String writer) {
 
@@ -39,6 +40,8 @@ public record Round(ElectionInput input, boolean settling, boolean quorum, Strin
    * @param nowMillis the time on the clock of {@link Candidate#eligibleSinceMillis}
    * @param sinceJoinedMillis how long ago this member joined the cluster (monotonic)
    * @param expectedMembers how many members the configuration names (this node included)
+   * @param poolAgesMillis how long this node has had each pool as it is now (name to age,
+   *     monotonic); a pool not in the map counts as old
    */
   public static Round of(
       List<Candidate> view,
@@ -47,7 +50,8 @@ public record Round(ElectionInput input, boolean settling, boolean quorum, Strin
       Policy policy,
       long nowMillis,
       long sinceJoinedMillis,
-      int expectedMembers) {
+      int expectedMembers,
+      Map<String, Long> poolAgesMillis) {
     List<Node> nodes = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> leaving = new HashSet<>();
@@ -60,7 +64,7 @@ public record Round(ElectionInput input, boolean settling, boolean quorum, Strin
         published++;
       }
       if (names.add(c.name())) {
-        nodes.add(c.node());
+        nodes.add(c.node(pools));
       }
     }
     // Cold start: while fewer members than configured have joined (and published their status)
@@ -68,11 +72,20 @@ public record Round(ElectionInput input, boolean settling, boolean quorum, Strin
     // together share the VIPs instead of the first one taking all of them (ownership is sticky
     // afterwards). VIPs that already have an owner, or lose it, are never held back.
     boolean settling = sinceJoinedMillis < SETTLE_MILLIS && published < expectedMembers;
-    ElectionInput input = new ElectionInput(nodes, settling ? ownedOnly(pools, current) : pools,
-        current, leaving, policy, nowMillis);
+    // Rolling reload: a pool this node loaded (or changed) less than the window ago, that a
+    // published member matching its selector has not loaded the same way yet, places nothing
+    // new until they all have (or the window passed): otherwise the first host to reload would
+    // get every new VIP and keep it (stickiness), as with the cold start above.
+    List<Pool> placed = new ArrayList<>(pools.size());
+    for (Pool p : pools) {
+      boolean held = settling || (poolAgesMillis.getOrDefault(p.name(), SETTLE_MILLIS)
+          < SETTLE_MILLIS && !loadedEverywhere(p, view));
+      placed.add(held ? ownedOnly(p, current) : p);
+    }
+    ElectionInput input = new ElectionInput(nodes, placed, current, leaving, policy, nowMillis);
     String writer = null;
     for (Node n : nodes) {
-      if (n.verified() && !n.suspected()) {
+      if (n.verified() && !n.suspected() && !n.standby()) {
         writer = n.name();
         break;
       }
@@ -80,14 +93,22 @@ public record Round(ElectionInput input, boolean settling, boolean quorum, Strin
     return new Round(input, settling, Election.hasQuorum(input), writer);
   }
 
-  /** The pools restricted to the VIPs that already have an owner. */
-  static List<Pool> ownedOnly(List<Pool> pools, Map<InetAddress, Ownership> current) {
-    List<Pool> restricted = new ArrayList<>();
-    for (Pool p : pools) {
-      List<InetAddress> keep = p.addresses().stream().filter(current::containsKey).toList();
-      restricted.add(new Pool(p.name(), keep, p.nodeSelector(), p.preferredNodes(), p.preempt(),
-          p.preemptDelay()));
+  /** Whether every published, verified member that {@code p}'s selector matches loaded it. */
+  private static boolean loadedEverywhere(Pool p, List<Candidate> view) {
+    String digest = p.digest();
+    for (Candidate c : view) {
+      if (c.published() && c.verified() && !c.standby() && c.labelsMatch(p.nodeSelector())
+          && !digest.equals(c.loadedPools().get(p.name()))) {
+        return false;
+      }
     }
-    return restricted;
+    return true;
+  }
+
+  /** The pool restricted to the VIPs that already have an owner. */
+  static Pool ownedOnly(Pool p, Map<InetAddress, Ownership> current) {
+    List<InetAddress> keep = p.addresses().stream().filter(current::containsKey).toList();
+    return new Pool(p.name(), keep, p.nodeSelector(), p.preferredNodes(), p.preempt(),
+        p.preemptDelay());
   }
 }

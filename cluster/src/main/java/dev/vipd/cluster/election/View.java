@@ -19,6 +19,7 @@ final class View {
   private final Set<String> leaving;
   private final List<Pool> pools;
   private final boolean[][] eligible;
+  private final boolean[][] placeable;
 
   /** {@code pools} must already be in election order (by name). */
   View(List<Node> members, List<Pool> pools, Set<String> leaving) {
@@ -37,9 +38,11 @@ final class View {
     this.leaving = leaving;
     this.pools = pools;
     this.eligible = new boolean[pools.size()][n];
+    this.placeable = new boolean[pools.size()][n];
     for (int p = 0; p < pools.size(); p++) {
       for (int i = 0; i < n; i++) {
         eligible[p][i] = ineligibility(nodes[i], pools.get(p)) == null;
+        placeable[p][i] = eligible[p][i] && nodes[i].hasLoaded(pools.get(p).name());
       }
     }
   }
@@ -54,19 +57,28 @@ final class View {
     return index == null ? -1 : index;
   }
 
+  /** Whether the node may keep a VIP of {@code pool} that it owns (see {@link #ineligibility}). */
   boolean eligible(int pool, int node) {
     return eligible[pool][node];
   }
 
-  /** Indexes of the nodes eligible for {@code pool}, in name order. */
+  /**
+   * Whether a VIP of {@code pool} may be placed on the node: eligible, and it has loaded the pool
+   * with the same addresses as here ({@link Node#hasLoaded}).
+   */
+  boolean placeable(int pool, int node) {
+    return placeable[pool][node];
+  }
+
+  /** Indexes of the nodes on which {@code pool}'s VIPs may be placed, in name order. */
   int[] candidates(int pool) {
     int count = 0;
-    for (boolean e : eligible[pool]) {
+    for (boolean e : placeable[pool]) {
       count += e ? 1 : 0;
     }
     int[] result = new int[count];
     for (int i = 0, j = 0; i < nodes.length; i++) {
-      if (eligible[pool][i]) {
+      if (placeable[pool][i]) {
         result[j++] = i;
       }
     }
@@ -75,8 +87,9 @@ final class View {
 
   /**
    * Why the named owner may not keep a VIP of {@code pool}, or {@code null} when it may. The first
-   * cause that applies wins: leaving, gone or unverified, suspected, drained, link down, unhealthy,
-   * and last the node selector (a pool whose selector changed under its owner).
+   * cause that applies wins: leaving, gone or unverified, suspected or on standby, drained, link
+   * down, unhealthy, and last placement: no pool of that name loaded there, or the node selector
+   * (a pool whose selector changed under its owner).
    */
   Reason ineligibility(String owner, int pool) {
     int index = indexOf(owner);
@@ -93,7 +106,7 @@ final class View {
     if (!node.verified()) {
       return Reason.MEMBER_LOST;
     }
-    if (node.suspected()) {
+    if (node.suspected() || node.standby()) {
       return Reason.MEMBER_SUSPECTED;
     }
     if (node.drained()) {
@@ -105,7 +118,7 @@ final class View {
     if (node.unhealthyPools().contains(pool.name())) {
       return Reason.HEALTH;
     }
-    if (!node.matches(pool.nodeSelector())) {
+    if (!node.hasDeclared(pool.name()) || !node.matches(pool.nodeSelector())) {
       return Reason.PLACEMENT;
     }
     return null;

@@ -51,15 +51,16 @@ public final class HazelcastTables implements Tables {
     async("owner-put", () -> owners.put(vip, sealed));
   }
 
+  /** The removal stays in the table as a signed tombstone (see {@link Tables#removeOwner}). */
   @Override
   public void removeOwner(String vip, byte[] sealedRemoval) {
     events.publish(new OwnerEvent(OwnerEvent.Kind.REMOVED, sealedRemoval).encode());
-    async("owner-remove", () -> owners.remove(vip));
+    async("owner-remove", () -> owners.put(vip, sealedRemoval));
   }
 
   @Override
   public void relayOwner(byte[] sealed) {
-    events.publish(new OwnerEvent(OwnerEvent.Kind.ASSIGNED, sealed).encode());
+    events.publish(new OwnerEvent(OwnerEvent.Kind.RELAYED, sealed).encode());
   }
 
   @Override
@@ -70,6 +71,11 @@ public final class HazelcastTables implements Tables {
   @Override
   public Map<String, byte[]> owners() {
     return copy(owners);
+  }
+
+  @Override
+  public byte[] state(String node) {
+    return nodes.get(node);
   }
 
   @Override

@@ -15,7 +15,12 @@ public record OwnerEvent(Kind kind, byte[] sealed) {
   /** What an event announces. */
   public enum Kind {
     ASSIGNED(1),
-    REMOVED(2);
+    REMOVED(2),
+    /**
+     * An assignment a member relays after its side merged into another (a healed split): it may
+     * conflict with what this side decided meanwhile, so the writer decides ({@code HealDecision}).
+     */
+    RELAYED(3);
 
     private final int code;
 

@@ -7,8 +7,9 @@ import com.hazelcast.spi.merge.SplitBrainMergePolicy;
 import java.util.Optional;
 
 /**
- * Merges {@code vipd-owners} after a healed split: of the two values for a VIP, the one that
- * {@link Precedence} prefers wins, the same rule every tracker applies.
+ * Merges {@code vipd-owners} after a healed split: of two values naming different nodes of which
+ * exactly one is a takeover ({@link HealDecision#takeover}), the other one (the owner from before
+ * the split); otherwise the one {@link Precedence} prefers, the rule every tracker applies.
  * A value that does not decode loses to one that does; two undecodable values keep the existing
  * one.
  *
@@ -45,7 +46,15 @@ public final class OwnersMergePolicy
     if (e.isEmpty()) {
       return true;
     }
-    return Precedence.wins(m.get(), e.get());
+    Assignment incoming = m.get();
+    Assignment kept = e.get();
+    if (!incoming.node().equals(kept.node())
+        && HealDecision.takeover(incoming) != HealDecision.takeover(kept)) {
+      // One side took the VIP over while split, the other kept it with its owner from before
+      // the split: the latter (see HealDecision; the writer settles it with a fresh epoch).
+      return HealDecision.takeover(kept);
+    }
+    return Precedence.wins(incoming, kept);
   }
 
   @Override

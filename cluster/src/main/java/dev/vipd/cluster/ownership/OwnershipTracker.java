@@ -94,8 +94,10 @@ public final class OwnershipTracker {
   /**
    * Applies a verified removal of {@code last}'s ownership; {@code last.reason()} is why the VIP
    * has no owner any more.
+   *
+   * @return false when it was stale (a higher epoch is known) and changed nothing
    */
-  public void remove(Assignment last) {
+  public boolean remove(Assignment last) {
     String key = Vips.format(last.vip());
     floors.merge(key, last.epoch(), Math::max);
     removedUpTo.merge(key, last.epoch(), Math::max);
@@ -104,6 +106,7 @@ public final class OwnershipTracker {
       known.remove(key);
       reconcile(key, last.reason());
     }
+    return current == null || current.epoch() <= last.epoch();
   }
 
   /** Whether owning is allowed; when it becomes false every held VIP is released at once. */

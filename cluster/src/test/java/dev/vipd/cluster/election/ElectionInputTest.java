@@ -100,6 +100,7 @@ class ElectionInputTest {
             "link-down",
             "drain",
             "leave",
+            "unservable",
             "preempt",
             "placement",
             "conflict",

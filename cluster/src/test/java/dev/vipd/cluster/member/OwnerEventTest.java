@@ -20,7 +20,7 @@ class OwnerEventTest {
   void rejectsShortAndUnknownFrames() {
     assertThat(OwnerEvent.decode(null)).isEmpty();
     assertThat(OwnerEvent.decode(new byte[] {1})).isEmpty();
-    assertThat(OwnerEvent.decode(new byte[] {3, 1, 2})).isEmpty();
+    assertThat(OwnerEvent.decode(new byte[] {4, 1, 2})).isEmpty();
     assertThat(OwnerEvent.decode(new byte[] {0, 1, 2})).isEmpty();
   }
 }
