@@ -30,6 +30,8 @@ final class AnnounceHarness {
   final List<First> firsts = new ArrayList<>();
   /** Addresses stillOwned() answers false for. */
   final Set<InetAddress> disowned = new HashSet<>();
+  /** The announcer's gate (the responder's answer deadline in production); open by default. */
+  volatile boolean gateOpen = true;
   /** Decides which sends fail; none by default. */
   Predicate<InetAddress> failing = vip -> false;
   /** Runs inside the sink, before it records (to act "from another thread" mid-drain). */
@@ -38,7 +40,7 @@ final class AnnounceHarness {
 
   AnnounceHarness(AnnounceSettings settings) {
     announcer = new Announcer(INTERFACE, this::send, settings, scheduler, scheduler::nanoTime,
-        vip -> !disowned.contains(vip),
+        vip -> !disowned.contains(vip), () -> gateOpen,
         (vip, nanoTime) -> firsts.add(new First(vip, nanoTime - AnnounceTestScheduler.START)),
         registry);
   }
