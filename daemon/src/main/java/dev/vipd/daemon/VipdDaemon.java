@@ -3,7 +3,6 @@ package dev.vipd.daemon;
 import dev.vipd.cluster.ClusterNode;
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.daemon.binding.Command;
-import dev.vipd.daemon.binding.DelayedUnbinder;
 import dev.vipd.daemon.binding.InterfaceBinding;
 import dev.vipd.daemon.binding.LocalBinding;
 import dev.vipd.daemon.binding.NoBinding;
@@ -28,6 +27,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,7 +108,7 @@ final class VipdDaemon implements AutoCloseable {
     this.hooks = new HookRunner(config.hooks(), hookWorkers, unprivileged, metrics.registry());
     TakeoverTimer takeovers = new TakeoverTimer(metrics, System::currentTimeMillis);
     this.dataPlane = new DataPlane(config.announce(), metrics.registry(), this::isHandingOver,
-        takeovers, new DelayedUnbinder(binding, timers, DelayedUnbinder.DEFAULT_GRACE));
+        takeovers, binding, this::reportUnservable);
     this.bridge = new OwnershipBridge(dataPlane, metrics, hooks, takeovers, running);
     this.eligibility = new Eligibility(config.pools(),
         pools -> {
@@ -232,6 +232,20 @@ final class VipdDaemon implements AutoCloseable {
         // closing
       }
     }, 0, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The VIPs this node cannot serve now (their bind, join or filter failed): the cluster should
+   * place them elsewhere. ClusterNode.setUnservable is not on main yet; until then they are only
+   * logged here (and retried, counted and shown in /status by the data plane).
+   */
+  private void reportUnservable(Set<InetAddress> vips) {
+    log.warn("op=unservable vips={} msg=\"cannot serve these VIPs here\"", vips.size());
+  }
+
+  /** The VIPs the data plane failed to serve (for /status). */
+  Map<InetAddress, VipFaults.Fault> vipFaults() {
+    return dataPlane.faults();
   }
 
   /** Blocks until a stop signal was handled and everything is closed. */
