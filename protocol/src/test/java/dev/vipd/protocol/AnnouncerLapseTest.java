@@ -42,6 +42,19 @@ class AnnouncerLapseTest {
   }
 
   @Test
+  void aGateThatOpensWhileThePumpParksIsResumedByThePumpItself() {
+    AnnounceHarness h = AnnounceHarness.started(SETTINGS);
+    h.announcer.announce(V4);
+    h.advanceMillis(200);
+    h.gateOpen = false;
+    h.closedReads = 1; // the pump reads "closed", then the gate opens before it parks the frame
+    h.advanceMillis(300);
+    // Nobody calls resume(): the opener read parkedAny before the pump set it.
+    h.advanceMillis(2000);
+    assertThat(h.millisOf(V4)).as("not parked for good").containsExactly(0L, 500L, 1000L);
+  }
+
+  @Test
   void aBurstCutByTheLapseFinishesAfterIt() {
     AnnounceHarness h = AnnounceHarness.started(SETTINGS);
     h.announcer.announce(V4);
