@@ -64,6 +64,8 @@ final class VipdDaemon implements AutoCloseable {
   private final DrainState drainState;
   private final ScheduledExecutorService timers;
   private final ExecutorService hookWorkers;
+  /** Unservable VIPs go to the cluster here, never on the data plane's thread. */
+  private final ExecutorService unservableReports;
   /** Drains run here, never behind slow hooks. */
   private final ExecutorService drainer;
   private final LocalBinding binding;
@@ -96,6 +98,8 @@ final class VipdDaemon implements AutoCloseable {
     this.hookWorkers = Executors.newFixedThreadPool(4,
         r -> daemonThread(r, "vipd-hook-" + threads.incrementAndGet()));
     this.drainer = Executors.newSingleThreadExecutor(r -> daemonThread(r, "vipd-drain"));
+    this.unservableReports =
+        Executors.newSingleThreadExecutor(r -> daemonThread(r, "vipd-unservable"));
     this.clusterProbe = Executors.newSingleThreadScheduledExecutor(
         r -> daemonThread(r, "vipd-liveness-cluster"));
     Unprivileged unprivileged = Unprivileged.detect();
@@ -108,7 +112,7 @@ final class VipdDaemon implements AutoCloseable {
     this.hooks = new HookRunner(config.hooks(), hookWorkers, unprivileged, metrics.registry());
     TakeoverTimer takeovers = new TakeoverTimer(metrics, System::currentTimeMillis);
     this.dataPlane = new DataPlane(config.announce(), metrics.registry(), this::isHandingOver,
-        takeovers, binding, this::reportUnservable);
+        takeovers, binding, new UnservableReporter(unservableReports, this::reportUnservable));
     this.bridge = new OwnershipBridge(dataPlane, metrics, hooks, takeovers, running);
     this.eligibility = new Eligibility(config.pools(),
         pools -> {
@@ -235,9 +239,9 @@ final class VipdDaemon implements AutoCloseable {
   }
 
   /**
-   * The VIPs this node cannot serve now (their bind, join or filter failed): the cluster should
-   * place them elsewhere. ClusterNode.setUnservable is not on main yet; until then they are only
-   * logged here (and retried, counted and shown in /status by the data plane).
+   * The VIPs this node cannot serve now (their bind, join or filter failed), on the reporter's
+   * thread: the cluster should place them elsewhere. ClusterNode.setUnservable is not on main
+   * yet; until then they are only logged here (and retried, counted and shown in /status).
    */
   private void reportUnservable(Set<InetAddress> vips) {
     log.warn("op=unservable vips={} msg=\"cannot serve these VIPs here\"", vips.size());
@@ -337,7 +341,8 @@ final class VipdDaemon implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("op=cleanup msg=\"{}\"", e.getMessage());
     }
-    for (ExecutorService e : List.of(clusterProbe, drainer, hookWorkers, timers)) {
+    for (ExecutorService e : List.of(clusterProbe, drainer, unservableReports, hookWorkers,
+        timers)) {
       e.shutdownNow();
     }
     systemd.close();
