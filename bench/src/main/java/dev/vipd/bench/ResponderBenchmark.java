@@ -74,8 +74,8 @@ public class ResponderBenchmark {
     speaker =
         new Speaker("bench0", responder, new DiscardSocket(), new DiscardSocket(),
             GroupMembership.NONE,
-            (sink, owned) -> new Announcer("bench0", sink, AnnounceSettings.DEFAULTS, scheduler,
-                System::nanoTime, owned, (vip, t) -> {}, registry));
+            (sink, owned, gate) -> new Announcer("bench0", sink, AnnounceSettings.DEFAULTS,
+                scheduler, System::nanoTime, owned, gate, (vip, t) -> {}, registry));
     speaker.start();
     // A realistic owned set: 100 IPv4 and 100 IPv6 addresses.
     for (int i = 1; i <= 100; i++) {

@@ -50,6 +50,7 @@ final class StatusView {
       members.add(o);
     }
     root.put("members", members);
+    Map<InetAddress, VipFaults.Fault> faults = daemon.vipFaults();
     List<Object> pools = new ArrayList<>();
     for (PoolConfig p : daemon.config().pools()) {
       Map<String, Object> o = new LinkedHashMap<>();
@@ -66,6 +67,16 @@ final class StatusView {
         v.put("epoch", a == null ? null : a.epoch());
         v.put("since", a == null ? null : Instant.ofEpochMilli(a.sinceMillis()).toString());
         v.put("reason", a == null ? null : a.reason().tag());
+        VipFaults.Fault f = faults.get(vip);
+        if (f != null) { // why this node cannot serve it, and when it tries again
+          Map<String, Object> e = new LinkedHashMap<>();
+          e.put("stage", f.stage());
+          e.put("reason", f.reason());
+          e.put("attempts", f.attempts());
+          e.put("unservable", f.unservable());
+          e.put("retry-in-ms", f.retryInMillis());
+          v.put("error", e);
+        }
         vips.add(v);
       }
       o.put("vips", vips);
@@ -113,10 +124,16 @@ final class StatusView {
       out.append(String.format("%npool %s (%s):%n", p.name(), p.interfaceName()));
       for (InetAddress vip : p.addresses()) {
         Assignment a = cluster.owners().get(vip);
+        VipFaults.Fault f = daemon.vipFaults().get(vip);
+        String error = f == null ? "" : String.format("  ERROR %s: %s (attempt %d)", f.stage(),
+            f.reason(), f.attempts());
         out.append(a == null
             ? String.format("  %-40s (no owner)%n", InetAddresses.format(vip))
             : String.format("  %-40s %-20s epoch %-6d since %s (%s)%n", InetAddresses.format(vip),
                 a.node(), a.epoch(), Instant.ofEpochMilli(a.sinceMillis()), a.reason().tag()));
+        if (!error.isEmpty()) {
+          out.append(error).append(String.format("%n"));
+        }
       }
     }
     return out.toString().stripTrailing();

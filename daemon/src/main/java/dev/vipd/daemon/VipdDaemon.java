@@ -3,7 +3,6 @@ package dev.vipd.daemon;
 import dev.vipd.cluster.ClusterNode;
 import dev.vipd.cluster.auth.ClusterSecret;
 import dev.vipd.daemon.binding.Command;
-import dev.vipd.daemon.binding.DelayedUnbinder;
 import dev.vipd.daemon.binding.InterfaceBinding;
 import dev.vipd.daemon.binding.LocalBinding;
 import dev.vipd.daemon.binding.NoBinding;
@@ -28,6 +27,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +64,8 @@ final class VipdDaemon implements AutoCloseable {
   private final DrainState drainState;
   private final ScheduledExecutorService timers;
   private final ExecutorService hookWorkers;
+  /** Unservable VIPs go to the cluster here, never on the data plane's thread. */
+  private final ExecutorService unservableReports;
   /** Drains run here, never behind slow hooks. */
   private final ExecutorService drainer;
   private final LocalBinding binding;
@@ -96,6 +98,8 @@ final class VipdDaemon implements AutoCloseable {
     this.hookWorkers = Executors.newFixedThreadPool(4,
         r -> daemonThread(r, "vipd-hook-" + threads.incrementAndGet()));
     this.drainer = Executors.newSingleThreadExecutor(r -> daemonThread(r, "vipd-drain"));
+    this.unservableReports =
+        Executors.newSingleThreadExecutor(r -> daemonThread(r, "vipd-unservable"));
     this.clusterProbe = Executors.newSingleThreadScheduledExecutor(
         r -> daemonThread(r, "vipd-liveness-cluster"));
     Unprivileged unprivileged = Unprivileged.detect();
@@ -108,7 +112,7 @@ final class VipdDaemon implements AutoCloseable {
     this.hooks = new HookRunner(config.hooks(), hookWorkers, unprivileged, metrics.registry());
     TakeoverTimer takeovers = new TakeoverTimer(metrics, System::currentTimeMillis);
     this.dataPlane = new DataPlane(config.announce(), metrics.registry(), this::isHandingOver,
-        takeovers, new DelayedUnbinder(binding, timers, DelayedUnbinder.DEFAULT_GRACE));
+        takeovers, binding, new UnservableReporter(unservableReports, this::reportUnservable));
     this.bridge = new OwnershipBridge(dataPlane, metrics, hooks, takeovers, running);
     this.eligibility = new Eligibility(config.pools(),
         pools -> {
@@ -234,6 +238,20 @@ final class VipdDaemon implements AutoCloseable {
     }, 0, period, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * The VIPs this node cannot serve now (their bind, join or filter failed), on the reporter's
+   * thread: the cluster should place them elsewhere. ClusterNode.setUnservable is not on main
+   * yet; until then they are only logged here (and retried, counted and shown in /status).
+   */
+  private void reportUnservable(Set<InetAddress> vips) {
+    log.warn("op=unservable vips={} msg=\"cannot serve these VIPs here\"", vips.size());
+  }
+
+  /** The VIPs the data plane failed to serve (for /status). */
+  Map<InetAddress, VipFaults.Fault> vipFaults() {
+    return dataPlane.faults();
+  }
+
   /** Blocks until a stop signal was handled and everything is closed. */
   void awaitStop() throws InterruptedException {
     stopped.await();
@@ -323,7 +341,8 @@ final class VipdDaemon implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("op=cleanup msg=\"{}\"", e.getMessage());
     }
-    for (ExecutorService e : List.of(clusterProbe, drainer, hookWorkers, timers)) {
+    for (ExecutorService e : List.of(clusterProbe, drainer, unservableReports, hookWorkers,
+        timers)) {
       e.shutdownNow();
     }
     systemd.close();

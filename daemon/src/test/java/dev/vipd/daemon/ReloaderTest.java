@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vipd.daemon.binding.CommandRunner;
-import dev.vipd.daemon.binding.DelayedUnbinder;
 import dev.vipd.daemon.binding.NoBinding;
 import dev.vipd.daemon.config.ConfigException;
 import dev.vipd.daemon.config.ConfigLoader;
@@ -52,7 +51,7 @@ class ReloaderTest {
     health.start(List.copyOf(initial.healthChecks().values()));
     TakeoverTimer takeovers = new TakeoverTimer(metrics, System::currentTimeMillis);
     dataPlane = new DataPlane(initial.announce(), metrics.registry(), vip -> false, takeovers,
-        new DelayedUnbinder(new NoBinding(), scheduler, DelayedUnbinder.DEFAULT_GRACE));
+        new NoBinding(), vips -> {});
     OwnershipBridge bridge = new OwnershipBridge(dataPlane, metrics, hooks, takeovers, running);
     Eligibility eligibility = new Eligibility(initial.pools(), p -> {}, p -> {});
     LinkReactions links = new LinkReactions(dataPlane, () -> {}, recordingIp(), scheduler);

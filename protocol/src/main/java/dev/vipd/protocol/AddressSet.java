@@ -96,6 +96,25 @@ public final class AddressSet {
     return of(copy);
   }
 
+  /** This set with every one of {@code more} added: one copy, whatever the batch size. */
+  public AddressSet withAll(Collection<? extends InetAddress> more) {
+    if (addresses.containsAll(more)) {
+      return this;
+    }
+    LinkedHashSet<InetAddress> copy = new LinkedHashSet<>(addresses);
+    copy.addAll(more);
+    return of(copy);
+  }
+
+  /** This set without any of {@code gone}: one copy, whatever the batch size. */
+  public AddressSet withoutAll(Collection<? extends InetAddress> gone) {
+    LinkedHashSet<InetAddress> copy = new LinkedHashSet<>(addresses);
+    if (!copy.removeAll(Set.copyOf(gone))) {
+      return this;
+    }
+    return of(copy);
+  }
+
   public boolean containsIpv4(int ip) {
     if (ip == FREE_V4) {
       return false;

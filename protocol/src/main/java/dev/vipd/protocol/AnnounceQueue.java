@@ -26,6 +26,8 @@ final class AnnounceQueue {
     long acquisitions;
     /** The latest acquisition the listener was told about; below {@code acquisitions}: pending. */
     long notified;
+    /** A frame fell due while the gate was closed; queued nowhere until the announcer resumes. */
+    boolean parked;
     private Slot slot = Slot.NONE;
     private long due;
     private long order;

@@ -1,11 +1,10 @@
 package dev.vipd.protocol;
 
 import dev.vipd.protocol.AnnounceQueue.Entry;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * always goes before any repeat or refresh frame, so when 200 addresses are acquired together
  * every address's first frame leaves before anybody's second one.
  *
+ * <p>Gate: frames leave only while {@code mayAnnounce} is true (the responder's answer deadline
+ * lies ahead: not paused, not fenced). A frame that falls due while it is false is not sent and
+ * costs no budget, but its address stays announced ("parked"); {@link #resume()} sends the parked
+ * addresses' frames once the gate opens, so a lapse loses no address's bursts or refreshes for good.
+ *
  * <p>Threading: every public method is safe from any thread. State is guarded by one lock, which
  * the pump also holds while it checks {@code stillOwned} and calls the sink; so once {@link
  * #stop(InetAddress)} returns, no frame for the address is sent or being sent. The sink and the
@@ -51,22 +57,6 @@ public final class Announcer implements AutoCloseable {
 
   private enum State { LATENT, STARTED, CLOSED }
 
-  /** The {@code kind} tag: what a frame for an address of this family is. */
-  private enum Kind {
-    GARP("garp"),
-    UNSOLICITED_NA("unsolicited-na");
-
-    final String tag;
-
-    Kind(String tag) {
-      this.tag = tag;
-    }
-
-    static Kind of(InetAddress vip) {
-      return vip instanceof Inet4Address ? GARP : UNSOLICITED_NA;
-    }
-  }
-
   private record FirstSend(InetAddress vip, long nanoTime) {}
 
   private final String interfaceName;
@@ -74,9 +64,16 @@ public final class Announcer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoClock;
   private final Predicate<InetAddress> stillOwned;
+  private final BooleanSupplier mayAnnounce;
+  private final AtomicBoolean resumeRequested = new AtomicBoolean();
+  /**
+   * Some entry is parked. Written before the pump re-reads the gate, read by {@link #resume()}
+   * after the caller moved the gate: one of the two always sees the other (both volatile), so a
+   * gate that opens while the pump parks never leaves an address parked for good.
+   */
+  private volatile boolean parkedAny;
   private final AnnouncementListener listener;
-  private final Counter[] sentCounters = new Counter[Kind.values().length];
-  private final Counter[] failedCounters = new Counter[Kind.values().length];
+  private final AnnounceMeters meters;
 
   private final Object lock = new Object();
   // Everything below is guarded by lock.
@@ -91,7 +88,8 @@ public final class Announcer implements AutoCloseable {
 
   public Announcer(String interfaceName, AnnouncementSink sink, AnnounceSettings settings,
       ScheduledExecutorService scheduler, LongSupplier nanoClock,
-      Predicate<InetAddress> stillOwned, AnnouncementListener listener, MeterRegistry registry) {
+      Predicate<InetAddress> stillOwned, BooleanSupplier mayAnnounce,
+      AnnouncementListener listener, MeterRegistry registry) {
     this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
     if (interfaceName.isBlank()) {
       throw new IllegalArgumentException("invalid interface name: '' (expected: non-empty)");
@@ -101,17 +99,10 @@ public final class Announcer implements AutoCloseable {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.stillOwned = Objects.requireNonNull(stillOwned, "stillOwned");
+    this.mayAnnounce = Objects.requireNonNull(mayAnnounce, "mayAnnounce");
     this.listener = Objects.requireNonNull(listener, "listener");
-    Objects.requireNonNull(registry, "registry");
     this.pacer = new AnnouncePacer(settings.framesPerSecond());
-    for (Kind kind : Kind.values()) {
-      sentCounters[kind.ordinal()] = Counter.builder("vipd.announcements")
-          .description("Gratuitous ARPs and unsolicited neighbor advertisements sent")
-          .tag("interface", interfaceName).tag("kind", kind.tag).register(registry);
-      failedCounters[kind.ordinal()] = Counter.builder("vipd.announcements.failed")
-          .description("Announcement frames the socket refused")
-          .tag("interface", interfaceName).tag("kind", kind.tag).register(registry);
-    }
+    this.meters = new AnnounceMeters(registry, interfaceName);
   }
 
   /** Starts sending; addresses announced before are sent now. */
@@ -132,29 +123,83 @@ public final class Announcer implements AutoCloseable {
    * listener is told again.
    */
   public void announce(InetAddress vip) {
-    Objects.requireNonNull(vip, "vip");
+    announceAll(List.of(vip));
+  }
+
+  /**
+   * {@link #announce} for every address of a batch, under one lock acquisition and with one
+   * reschedule: the first frames leave in the order given, paced as usual.
+   */
+  public void announceAll(Collection<? extends InetAddress> vips) {
     synchronized (lock) {
       if (state == State.CLOSED) {
         return;
       }
-      Entry entry = entries.computeIfAbsent(vip, Entry::new);
-      entry.acquisitions++;
-      startBurstLocked(entry);
+      for (InetAddress vip : vips) {
+        Entry entry = entries.computeIfAbsent(Objects.requireNonNull(vip, "vip"), Entry::new);
+        entry.acquisitions++;
+        startBurstLocked(entry);
+      }
       reschedulePumpLocked();
+    }
+  }
+
+  /** {@link #stop} for every address of a batch, under one lock acquisition. */
+  public void stopAll(Collection<? extends InetAddress> vips) {
+    synchronized (lock) {
+      for (InetAddress vip : vips) {
+        Entry entry = entries.remove(vip);
+        if (entry != null) {
+          queue.remove(entry);
+        }
+      }
+      reschedulePumpLocked();
+    }
+  }
+
+  /**
+   * The gate ({@code mayAnnounce}) may have opened again: every address whose frame fell due while
+   * it was closed gets that frame now (paced, before any repeat), then its schedule goes on. Never
+   * blocks and takes no lock: it hands the work to the scheduler, so the thread that pushes the
+   * answer deadline (the cluster thread) never waits for the announcer.
+   */
+  public void resume() {
+    if (parkedAny && resumeRequested.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(this::resumeParked);
+      } catch (RejectedExecutionException e) {
+        resumeRequested.set(false); // shutting down: nothing to resume
+      }
+    }
+  }
+
+  private void resumeParked() {
+    resumeRequested.set(false);
+    synchronized (lock) {
+      if (state == State.CLOSED || !gateOpenLocked()) {
+        return; // still closed: a later resume() brings them back
+      }
+      parkedAny = false;
+      int resumed = 0;
+      for (Entry entry : entries.values()) {
+        if (entry.parked) {
+          entry.parked = false;
+          queue.addFirst(entry);
+          resumed++;
+        }
+      }
+      if (resumed > 0) {
+        log.info("op=announce-resume interface={} vips={}", interfaceName, resumed);
+        reschedulePumpLocked();
+      }
     }
   }
 
   /** The address was released: nothing more is sent for it, from the moment this returns. */
   public void stop(InetAddress vip) {
-    Objects.requireNonNull(vip, "vip");
-    synchronized (lock) {
-      Entry entry = entries.remove(vip);
-      if (entry != null) {
-        queue.remove(entry);
-        reschedulePumpLocked();
-      }
-    }
+    stopAll(List.of(vip));
   }
+
 
   /**
    * New settings (config reload). They apply to frames scheduled from now on: a burst in progress
@@ -240,6 +285,16 @@ public final class Announcer implements AutoCloseable {
       if (entries.get(entry.vip) != entry) {
         continue; // stopped from inside stillOwned
       }
+      if (!gateOpenLocked()) {
+        // Silenced (answer deadline lapsed) or fenced: keep the address, send nothing, spend no
+        // budget; resume() queues its frame again once the gate opens.
+        entry.parked = true;
+        parkedAny = true;
+        if (gateOpenLocked()) {
+          resume(); // the gate opened between the two reads: its opener may have missed parkedAny
+        }
+        continue;
+      }
       if (entry.burstLeft == 0 && !settings.refreshEnabled()) {
         entry.burstLeft = 0; // a refresh that was turned off meanwhile
         scheduleRefreshLocked(entry, now);
@@ -265,11 +320,20 @@ public final class Announcer implements AutoCloseable {
   }
 
   private boolean ownedLocked(Entry entry) {
+    return check(() -> stillOwned.test(entry.vip), "owned");
+  }
+
+  private boolean gateOpenLocked() {
+    return check(mayAnnounce, "gate");
+  }
+
+  /** A predicate that throws says no: an address not owned, a gate closed. */
+  private boolean check(BooleanSupplier predicate, String op) {
     try {
-      return stillOwned.test(entry.vip);
+      return predicate.getAsBoolean();
     } catch (RuntimeException e) {
-      log.warn("op=announce-owned interface={} vip={} error={} (treated as not owned)",
-          interfaceName, entry.vip.getHostAddress(), e.toString(), e);
+      log.warn("op=announce-{} interface={} error={} (treated as false)",
+          op, interfaceName, e.toString(), e);
       return false;
     }
   }
@@ -284,9 +348,9 @@ public final class Announcer implements AutoCloseable {
       sent = false;
     }
     if (sent) {
-      sentCounters[Kind.of(entry.vip).ordinal()].increment();
+      meters.sent(entry.vip);
     } else {
-      failedCounters[Kind.of(entry.vip).ordinal()].increment();
+      meters.failed(entry.vip);
       log.debug("op=announce interface={} vip={} result=failed",
           interfaceName, entry.vip.getHostAddress());
     }
@@ -294,6 +358,7 @@ public final class Announcer implements AutoCloseable {
   }
 
   private void startBurstLocked(Entry entry) {
+    entry.parked = false;
     entry.burstLeft = settings.count();
     queue.addFirst(entry);
   }

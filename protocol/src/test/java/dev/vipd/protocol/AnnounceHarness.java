@@ -30,15 +30,28 @@ final class AnnounceHarness {
   final List<First> firsts = new ArrayList<>();
   /** Addresses stillOwned() answers false for. */
   final Set<InetAddress> disowned = new HashSet<>();
+  /** The announcer's gate (the responder's answer deadline in production); open by default. */
+  volatile boolean gateOpen = true;
+  /** Gate reads left before it opens by itself (-1: never); models a push racing the pump. */
+  volatile int closedReads = -1;
   /** Decides which sends fail; none by default. */
   Predicate<InetAddress> failing = vip -> false;
   /** Runs inside the sink, before it records (to act "from another thread" mid-drain). */
   Consumer<InetAddress> onSend = vip -> { };
   final Announcer announcer;
 
+  private boolean gate() {
+    if (closedReads > 0 && --closedReads == 0) {
+      boolean answer = gateOpen;
+      gateOpen = true; // the deadline push lands right after this read
+      return answer;
+    }
+    return gateOpen;
+  }
+
   AnnounceHarness(AnnounceSettings settings) {
     announcer = new Announcer(INTERFACE, this::send, settings, scheduler, scheduler::nanoTime,
-        vip -> !disowned.contains(vip),
+        vip -> !disowned.contains(vip), this::gate,
         (vip, nanoTime) -> firsts.add(new First(vip, nanoTime - AnnounceTestScheduler.START)),
         registry);
   }

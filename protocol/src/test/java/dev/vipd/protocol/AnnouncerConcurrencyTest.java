@@ -38,7 +38,7 @@ class AnnouncerConcurrencyTest {
       }
       return true;
     }, new AnnounceSettings(5, Duration.ofMillis(10), Duration.ofSeconds(1), 100_000),
-        scheduler, System::nanoTime, vip -> true, AnnouncementListener.NONE,
+        scheduler, System::nanoTime, vip -> true, () -> true, AnnouncementListener.NONE,
         new SimpleMeterRegistry());
     try {
       announcer.start();

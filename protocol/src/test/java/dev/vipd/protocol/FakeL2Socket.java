@@ -5,6 +5,8 @@ import dev.vipd.protocol.spi.PacketStatistics;
 import dev.vipd.protocol.spi.SocketFilter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +14,10 @@ import java.util.List;
 final class FakeL2Socket implements L2Socket {
   final List<byte[]> sent = new ArrayList<>();
   SocketFilter filter;
+  /** Filters set so far (a batch should cost one per family). */
+  int filterCalls;
+  /** Longer programs are refused as the kernel refuses them over optmem_max (ENOMEM). */
+  int maxInstructions = SocketFilter.MAX_INSTRUCTIONS;
   boolean failSends;
   boolean closed;
   private final long mac;
@@ -46,6 +52,11 @@ final class FakeL2Socket implements L2Socket {
 
   @Override
   public void setFilter(SocketFilter filter) {
+    filterCalls++;
+    if (filter.length() > maxInstructions) {
+      throw new UncheckedIOException(new IOException("setting the filter of fake0: attaching a "
+          + filter.length() + "-instruction BPF filter: Cannot allocate memory"));
+    }
     this.filter = filter;
   }
 

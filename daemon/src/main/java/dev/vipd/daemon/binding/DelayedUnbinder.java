@@ -2,8 +2,10 @@ package dev.vipd.daemon.binding;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * decision to run a scheduled unbind is taken under this object's lock, so a {@link #bind} racing
  * with the timer either cancels the unbind or binds again after it; the binding ends up in the
  * state of the latest call either way.
+ *
+ * <p>Unbinds are batched: when one falls due, every other one due within {@link #BATCH_WINDOW}
+ * goes with it in one {@link LocalBinding#unbindAll} (one {@code ip} process for a released
+ * batch, not one per VIP). The scheduler should be the data plane's own thread, never one that
+ * health checks share: an {@code ip} process takes milliseconds.
  */
 public final class DelayedUnbinder {
 
@@ -37,6 +44,12 @@ public final class DelayedUnbinder {
    * mid-flight, while being short enough that a VIP moved away is not held for long.
    */
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
+
+  /**
+   * Unbinds due this close to each other run together. A released batch is scheduled within a
+   * few milliseconds; 100 ms more of grace for some of them is nothing against the 2 s grace.
+   */
+  static final Duration BATCH_WINDOW = Duration.ofMillis(100);
 
   private static final Logger log = LoggerFactory.getLogger(DelayedUnbinder.class);
 
@@ -65,15 +78,19 @@ public final class DelayedUnbinder {
     binding.bind(vip);
   }
 
-  /** Cancels the pending unbinds of {@code vips} and binds them all now, in one go if possible. */
-  public synchronized void bindAll(Collection<InetAddress> vips) {
+  /**
+   * Cancels the pending unbinds of {@code vips} and binds them all now, in one go if possible.
+   *
+   * @return the VIPs that could not be bound, with the reason (see {@link LocalBinding#bindAll})
+   */
+  public synchronized Map<InetAddress, String> bindAll(Collection<InetAddress> vips) {
     for (InetAddress vip : vips) {
       ScheduledFuture<?> unbind = pending.remove(vip);
       if (unbind != null) {
         unbind.cancel(false);
       }
     }
-    binding.bindAll(vips);
+    return binding.bindAll(vips);
   }
 
   /** Schedules the unbind of {@code vip} after the grace period; a second call keeps the first. */
@@ -107,7 +124,28 @@ public final class DelayedUnbinder {
 
   private synchronized void unbindScheduled(
       InetAddress vip, AtomicReference<ScheduledFuture<?>> self) {
-    unbindNow(vip, self.get());
+    ScheduledFuture<?> task = self.get();
+    if (task == null || pending.get(vip) != task) {
+      return; // cancelled or replaced after the timer fired, or taken by an earlier batch
+    }
+    List<InetAddress> due = new ArrayList<>();
+    long window = BATCH_WINDOW.toMillis();
+    pending.entrySet().removeIf(e -> {
+      if (e.getValue() == task || e.getValue().getDelay(TimeUnit.MILLISECONDS) <= window) {
+        e.getValue().cancel(false);
+        due.add(e.getKey());
+        return true;
+      }
+      return false;
+    });
+    Map<InetAddress, String> failed;
+    try {
+      failed = binding.unbindAll(due);
+    } catch (RuntimeException e) {
+      failed = Map.of();
+      log.warn("op=unbind vips={} error=\"{}\"", due.size(), e.getMessage());
+    }
+    failed.forEach((v, why) -> log.warn("op=unbind vip={} error=\"{}\"", Family.text(v), why));
   }
 
   private synchronized void unbindNow(InetAddress vip, ScheduledFuture<?> task) {

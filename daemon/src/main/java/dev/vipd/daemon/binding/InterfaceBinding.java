@@ -2,7 +2,9 @@ package dev.vipd.daemon.binding;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,11 +78,20 @@ public final class InterfaceBinding implements LocalBinding {
     if (previous != null && !previous.equals(device)) {
       unbind(vip);
     }
-    Family family = Family.of(vip);
     String prefix = Family.hostPrefix(vip);
+    List<String> argv = new ArrayList<>(List.of("ip", Family.of(vip).flag()));
+    argv.addAll(addArgs(vip, device));
+    runner.run("adding address " + prefix + " to " + device, argv);
+    if (bound.put(vip, device) == null) {
+      log.info("op=bind mode=interface vip={} interface={}", Family.text(vip), device);
+    }
+  }
+
+  /** The words after {@code ip -4}/{@code ip -6} that add {@code vip} to {@code device}. */
+  private static List<String> addArgs(InetAddress vip, String device) {
     List<String> argv =
-        new ArrayList<>(List.of("ip", family.flag(), "addr", "replace", prefix, "dev", device));
-    if (family == Family.IPV4) {
+        new ArrayList<>(List.of("addr", "replace", Family.hostPrefix(vip), "dev", device));
+    if (Family.of(vip) == Family.IPV4) {
       String label = device + LABEL_SUFFIX;
       if (label.length() <= MAX_LABEL) {
         argv.addAll(List.of("label", label));
@@ -90,10 +101,61 @@ public final class InterfaceBinding implements LocalBinding {
       argv.addAll(List.of("nodad", "preferred_lft", "0"));
     }
     argv.addAll(List.of("noprefixroute", "metric", String.valueOf(VIPD_METRIC)));
-    runner.run("adding address " + prefix + " to " + device, argv);
-    if (bound.put(vip, device) == null) {
-      log.info("op=bind mode=interface vip={} interface={}", Family.text(vip), device);
+    return argv;
+  }
+
+  /**
+   * One {@code ip -force -batch -} for all of {@code vips} ({@link IpBatch}; iproute2 takes the
+   * family of each line from its address): an address the kernel refuses fails alone.
+   */
+  @Override
+  public synchronized Map<InetAddress, String> bindAll(Collection<InetAddress> vips) {
+    Map<InetAddress, String> failed = new LinkedHashMap<>();
+    Map<InetAddress, String> lines = new LinkedHashMap<>();
+    for (InetAddress vip : vips) {
+      String device = interfaceOf.apply(vip);
+      String previous = bound.get(vip);
+      if (device == null || device.isEmpty() || (previous != null && !previous.equals(device))) {
+        failed.putAll(LocalBinding.super.bindAll(List.of(vip))); // the rare slow path
+      } else {
+        lines.put(vip, String.join(" ", addArgs(vip, device)));
+      }
     }
+    failed.putAll(IpBatch.run(runner, "adding " + lines.size() + " addresses", lines));
+    for (InetAddress vip : lines.keySet()) {
+      if (!failed.containsKey(vip) && bound.put(vip, interfaceOf.apply(vip)) == null) {
+        log.info("op=bind mode=interface vip={} interface={}", Family.text(vip), bound.get(vip));
+      }
+    }
+    return failed;
+  }
+
+  /** One {@code ip -force -batch -} for all of {@code vips}; an address already gone is fine. */
+  @Override
+  public synchronized Map<InetAddress, String> unbindAll(Collection<InetAddress> vips) {
+    Map<InetAddress, String> lines = new LinkedHashMap<>();
+    for (InetAddress vip : vips) {
+      String device = bound.getOrDefault(vip, interfaceOf.apply(vip));
+      if (device != null) {
+        lines.put(vip, "addr del " + Family.hostPrefix(vip) + " dev " + device);
+      }
+    }
+    Map<InetAddress, String> failed = new LinkedHashMap<>(
+        IpBatch.run(runner, "removing " + lines.size() + " addresses", lines));
+    failed.values().removeIf(InterfaceBinding::alreadyGone);
+    for (InetAddress vip : lines.keySet()) {
+      String device = failed.containsKey(vip) ? null : bound.remove(vip);
+      if (device != null) {
+        log.info("op=unbind mode=interface vip={} interface={}", Family.text(vip), device);
+      }
+    }
+    return failed;
+  }
+
+  private static boolean alreadyGone(String stderr) {
+    // Newer kernels say "Address not found", older ones EADDRNOTAVAIL.
+    String s = stderr.toLowerCase(Locale.ROOT);
+    return s.contains("address not found") || s.contains("cannot assign requested address");
   }
 
   @Override
@@ -134,10 +196,7 @@ public final class InterfaceBinding implements LocalBinding {
           "removing address " + prefix + " from " + device,
           List.of("ip", family.flag(), "addr", "del", prefix, "dev", device));
     } catch (CommandException e) {
-      // Already gone: newer kernels say "Address not found", older ones EADDRNOTAVAIL.
-      String stderr = e.stderr().toLowerCase(Locale.ROOT);
-      if (!stderr.contains("address not found")
-          && !stderr.contains("cannot assign requested address")) {
+      if (!alreadyGone(e.stderr())) {
         throw e;
       }
     }

@@ -2,6 +2,8 @@ package dev.vipd.daemon.binding;
 
 import java.net.InetAddress;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,11 +23,39 @@ public interface LocalBinding {
   void bind(InetAddress vip);
 
   /**
-   * Binds several VIPs; implementations may do it in one command (a takeover of many VIPs must
-   * not pay one process per VIP).
+   * Binds several VIPs, each on its own: one that fails never keeps the others unbound.
+   * Implementations may do it in one command (a takeover of many VIPs must not pay one process
+   * per VIP).
+   *
+   * @return the VIPs that could not be bound, each with the reason; empty when all are bound
    */
-  default void bindAll(Collection<InetAddress> vips) {
-    vips.forEach(this::bind);
+  default Map<InetAddress, String> bindAll(Collection<InetAddress> vips) {
+    Map<InetAddress, String> failed = new LinkedHashMap<>();
+    for (InetAddress vip : vips) {
+      try {
+        bind(vip);
+      } catch (RuntimeException e) {
+        failed.put(vip, String.valueOf(e.getMessage()));
+      }
+    }
+    return failed;
+  }
+
+  /**
+   * Unbinds several VIPs, each on its own, in one command where possible.
+   *
+   * @return the VIPs that could not be unbound, each with the reason
+   */
+  default Map<InetAddress, String> unbindAll(Collection<InetAddress> vips) {
+    Map<InetAddress, String> failed = new LinkedHashMap<>();
+    for (InetAddress vip : vips) {
+      try {
+        unbind(vip);
+      } catch (RuntimeException e) {
+        failed.put(vip, String.valueOf(e.getMessage()));
+      }
+    }
+    return failed;
   }
 
   /** Stops accepting traffic for {@code vip}. Unbinding a VIP that is not bound is not an error. */

@@ -1,5 +1,7 @@
 package dev.vipd.daemon.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -8,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -35,6 +38,12 @@ import java.util.function.Supplier;
  * body), connections idle for {@link #IDLE_TIMEOUT} are closed, and HTTP/1.1 keep-alive is
  * honoured.
  *
+ * <p>Limits, so that no client can grow the daemon's memory or stall the other clients: at most
+ * {@link #MAX_CONNECTIONS} connections ({@link ConnectionLimiter}); per connection one request
+ * answered at a time, the socket read only when the answers are out and the channel is writable
+ * ({@link PipelineLimiter}, reads of at most {@link #READ_BUFFER} bytes); {@code /status}
+ * computed off the event loop with a bound ({@link StatusSource}).
+ *
  * <p>Lifecycle: the constructor only stores its arguments; {@link #start()} binds and {@link
  * #close()} unbinds and stops the thread, after which the port can be bound again at once.
  */
@@ -56,9 +65,20 @@ public final class HttpEndpoint implements AutoCloseable {
   /** Largest request body accepted (and ignored); a read-only API has no use for bodies. */
   static final int MAX_BODY = 8192;
 
+  /**
+   * Connections kept open at once. A node has a scraper or two and the odd operator; 64 leaves
+   * room for many while bounding what a client opening connections in a loop can hold.
+   */
+  static final int MAX_CONNECTIONS = 64;
+
+  /** Bytes read from a connection at a time: a scrape's request is ~200 bytes. */
+  static final int READ_BUFFER = 4096;
+
   private final InetSocketAddress bindAddress;
   private final HttpRoutes routes;
   private final Duration idleTimeout;
+  private final int maxConnections;
+  private final MeterRegistry registry;
   private EventLoopGroup group;
   private Channel serverChannel;
 
@@ -76,10 +96,16 @@ public final class HttpEndpoint implements AutoCloseable {
       Supplier<String> status,
       BooleanSupplier healthy,
       Supplier<String> unhealthyReason) {
-    this(bindAddress, new HttpRoutes(registry, status, healthy, unhealthyReason), IDLE_TIMEOUT);
+    this(bindAddress, new HttpRoutes(registry, status, healthy, unhealthyReason), IDLE_TIMEOUT,
+        MAX_CONNECTIONS, registry);
   }
 
   HttpEndpoint(InetSocketAddress bindAddress, HttpRoutes routes, Duration idleTimeout) {
+    this(bindAddress, routes, idleTimeout, MAX_CONNECTIONS, new SimpleMeterRegistry());
+  }
+
+  HttpEndpoint(InetSocketAddress bindAddress, HttpRoutes routes, Duration idleTimeout,
+      int maxConnections, MeterRegistry registry) {
     this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
     this.routes = Objects.requireNonNull(routes, "routes");
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
@@ -87,6 +113,8 @@ public final class HttpEndpoint implements AutoCloseable {
           "invalid idle timeout: " + idleTimeout + " (expected: more than 0)");
     }
     this.idleTimeout = idleTimeout;
+    this.maxConnections = maxConnections;
+    this.registry = Objects.requireNonNull(registry, "registry");
   }
 
   /** Binds the port and starts serving. */
@@ -98,21 +126,26 @@ public final class HttpEndpoint implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("vipd-http", true), NioIoHandler.newFactory());
     long idleMillis = idleTimeout.toMillis();
+    ConnectionLimiter connections = new ConnectionLimiter(maxConnections, registry);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
+                        .addLast(connections)
                         .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                         .addLast(new CloseWhenIdle())
                         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(new HttpObjectAggregator(MAX_BODY))
+                        .addLast(new PipelineLimiter())
                         .addLast(routes);
                   }
                 });
@@ -162,6 +195,7 @@ public final class HttpEndpoint implements AutoCloseable {
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     group = null;
+    routes.close();
   }
 
   private static String hostPort(InetSocketAddress a) {

@@ -1,5 +1,6 @@
 package dev.vipd.daemon.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,7 +23,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,7 +58,8 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String JSON = "application/json; charset=utf-8";
 
   private final PrometheusMeterRegistry registry;
-  private final Supplier<String> status;
+  private final StatusSource status;
+  private final Map<String, Counter> requests = new HashMap<>();
   private final BooleanSupplier healthy;
   private final Supplier<String> unhealthyReason;
 
@@ -62,8 +68,21 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
       Supplier<String> status,
       BooleanSupplier healthy,
       Supplier<String> unhealthyReason) {
+    this(registry, new StatusSource(status, StatusSource.DEFAULT_BOUND), healthy, unhealthyReason);
+  }
+
+  HttpRoutes(
+      PrometheusMeterRegistry registry,
+      StatusSource status,
+      BooleanSupplier healthy,
+      Supplier<String> unhealthyReason) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.status = Objects.requireNonNull(status, "status");
+    for (String path : new String[] {"/metrics", "/status", "/healthz", "other"}) {
+      requests.put(path, Counter.builder("vipd.http.requests")
+          .description("HTTP requests answered, by path (other: any unknown path)")
+          .tag("path", path).register(registry));
+    }
     this.healthy = Objects.requireNonNull(healthy, "healthy");
     this.unhealthyReason = Objects.requireNonNull(unhealthyReason, "unhealthyReason");
   }
@@ -80,20 +99,51 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     boolean head = HttpMethod.HEAD.equals(request.method());
-    FullHttpResponse response;
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String path = new QueryStringDecoder(request.uri()).path();
+    requests.getOrDefault(path, requests.get("other")).increment();
     if (!head && !HttpMethod.GET.equals(request.method())) {
-      response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, PLAIN, "method not allowed\n");
+      FullHttpResponse response =
+          text(HttpResponseStatus.METHOD_NOT_ALLOWED, PLAIN, "method not allowed\n");
       response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      send(ctx, response, head, keepAlive);
+    } else if ("/status".equals(path)) {
+      // Off the event loop (StatusSource): the answer is written when it is ready.
+      status.get().whenComplete((body, error) -> ctx.executor().execute(() ->
+          send(ctx, statusResponse(body, error), head, keepAlive)));
     } else {
-      response = route(request);
+      send(ctx, route(request), head, keepAlive);
     }
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx, FullHttpResponse response, boolean head, boolean keepAlive) {
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
     HttpUtil.setContentLength(response, response.content().readableBytes());
     if (head) {
       response.content().clear();
     }
-    HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
+    HttpUtil.setKeepAlive(response, keepAlive);
     ctx.writeAndFlush(response);
+  }
+
+  private FullHttpResponse statusResponse(String body, Throwable error) {
+    if (error == null) {
+      return text(HttpResponseStatus.OK, JSON, body + "\n");
+    }
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    if (cause instanceof TimeoutException) {
+      return text(HttpResponseStatus.SERVICE_UNAVAILABLE, PLAIN, "status not ready within "
+          + status.bound().toMillis() + " ms (the cluster view is slow); try again\n");
+    }
+    log.warn("op=http path=/status error={}", cause.toString(), cause);
+    return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, PLAIN, "internal error: " + cause + "\n");
+  }
+
+  /** Stops the status thread (endpoint closed). */
+  void close() {
+    status.close();
   }
 
   private FullHttpResponse route(FullHttpRequest request) {
@@ -102,8 +152,6 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
       switch (path) {
         case "/metrics":
           return metrics(request.headers().get(HttpHeaderNames.ACCEPT));
-        case "/status":
-          return text(HttpResponseStatus.OK, JSON, status.get() + "\n");
         case "/healthz":
           return healthy.getAsBoolean()
               ? text(HttpResponseStatus.OK, PLAIN, "ok\n")

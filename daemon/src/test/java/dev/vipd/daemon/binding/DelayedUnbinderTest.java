@@ -100,6 +100,40 @@ class DelayedUnbinderTest {
   }
 
   @Test
+  void unbindsDueTogetherRunAsOneBatch() {
+    ScheduledThreadPoolExecutor paused = newScheduler();
+    try {
+      DelayedUnbinder unbinder = new DelayedUnbinder(binding, paused, Duration.ofMillis(20));
+      List<InetAddress> vips = new ArrayList<>();
+      for (int i = 1; i <= 50; i++) {
+        vips.add(address("198.51.100." + i));
+      }
+      unbinder.bindAll(vips);
+      vips.forEach(unbinder::release);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> binding.bound().isEmpty());
+      assertThat(binding.unbindBatches).as("one unbindAll for the released batch")
+          .containsExactly(50);
+      assertThat(unbinder.pending()).isEmpty();
+    } finally {
+      paused.shutdownNow();
+    }
+  }
+
+  @Test
+  void unbindsFarApartRunSeparately() throws Exception {
+    DelayedUnbinder unbinder = new DelayedUnbinder(binding, scheduler, Duration.ofMillis(10));
+    InetAddress other = address("198.51.100.101");
+    unbinder.bindAll(List.of(VIP, other));
+    unbinder.release(VIP);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !binding.bound().contains(VIP));
+    assertThat(binding.bound()).as("not released: never unbound").containsExactly(other);
+    unbinder.release(other);
+    await().atMost(Duration.ofSeconds(5)).until(() -> binding.bound().isEmpty());
+    assertThat(binding.unbindBatches).containsExactly(1, 1);
+  }
+
+  @Test
   void refusesNegativeGrace() {
     assertThatThrownBy(() -> new DelayedUnbinder(binding, scheduler, Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class)
@@ -117,7 +151,14 @@ class DelayedUnbinderTest {
   private static final class FakeBinding implements LocalBinding {
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final Set<InetAddress> bound = Collections.synchronizedSet(new HashSet<>());
+    final List<Integer> unbindBatches = Collections.synchronizedList(new ArrayList<>());
     volatile boolean failUnbind;
+
+    @Override
+    public java.util.Map<InetAddress, String> unbindAll(java.util.Collection<InetAddress> vips) {
+      unbindBatches.add(vips.size());
+      return LocalBinding.super.unbindAll(vips);
+    }
 
     @Override
     public void bind(InetAddress vip) {

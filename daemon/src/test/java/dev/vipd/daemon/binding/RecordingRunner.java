@@ -12,6 +12,7 @@ public final class RecordingRunner implements CommandRunner {
 
   private final List<List<String>> commands = new ArrayList<>();
   private Function<List<String>, String> answers = argv -> "";
+  private Function<String, String> inputAnswers = input -> "";
 
   /** Answers future commands with {@code answers}. */
   public synchronized RecordingRunner answering(Function<List<String>, String> answers) {
@@ -26,12 +27,40 @@ public final class RecordingRunner implements CommandRunner {
   }
 
   /** Records the command with its standard input as a last element {@code <<input}. */
+  /** Answers future commands that have standard input ({@code ip -batch -}) by that input. */
+  public synchronized RecordingRunner answeringInput(Function<String, String> inputAnswers) {
+    this.inputAnswers = inputAnswers;
+    return this;
+  }
+
   @Override
   public synchronized String run(String what, List<String> argv, String input) {
     List<String> recorded = new ArrayList<>(argv);
     recorded.add("<<" + input);
     commands.add(List.copyOf(recorded));
+    inputAnswers.apply(input);
     return answers.apply(argv);
+  }
+
+  /**
+   * Fails every batch line containing {@code needle} the way {@code ip -force -batch -} does: the
+   * kernel's message and {@code Command failed -:N} per refused line, exit 1 at the end.
+   */
+  public static Function<String, String> failingLines(String needle, String message) {
+    return input -> {
+      String[] lines = input.split("\n");
+      StringBuilder stderr = new StringBuilder();
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].contains(needle)) {
+          stderr.append(message).append("\nCommand failed -:").append(i + 1).append('\n');
+        }
+      }
+      if (stderr.length() > 0) {
+        throw CommandException.failed("batch", List.of("ip", "-force", "-batch", "-"), 1,
+            stderr.toString());
+      }
+      return "";
+    };
   }
 
   @Override

@@ -52,11 +52,38 @@ class RouteLocalBindingTest {
     binding.bindAll(java.util.List.of(VIP4, VIP6, address("198.51.100.101")));
 
     assertThat(runner.lines()).filteredOn(l -> l.startsWith("ip")).containsExactly(
-        "ip -batch - <<route replace local 198.51.100.100/32 dev lo table local proto 86\n"
+        "ip -force -batch - <<route replace local 198.51.100.100/32 dev lo table local proto 86\n"
             + "route replace local 2001:db8::100/128 dev lo table local proto 86\n"
             + "route replace local 198.51.100.101/32 dev lo table local proto 86\n");
     assertThat(runner.lines()).filteredOn(l -> l.contains("arp_ignore=1")).hasSize(2);
     assertThat(binding.bound()).containsExactlyInAnyOrder(VIP4, VIP6, address("198.51.100.101"));
+  }
+
+  @Test
+  void aRouteTheKernelRefusesFailsAloneAndTheOthersAreBound() {
+    runner.answeringInput(RecordingRunner.failingLines("198.51.100.101/32",
+        "RTNETLINK answers: File exists"));
+    java.util.Map<InetAddress, String> failed =
+        binding.bindAll(java.util.List.of(VIP4, address("198.51.100.101"), VIP6));
+
+    assertThat(failed).containsOnlyKeys(address("198.51.100.101"));
+    assertThat(failed.get(address("198.51.100.101"))).isEqualTo("RTNETLINK answers: File exists");
+    assertThat(binding.bound()).containsExactlyInAnyOrder(VIP4, VIP6);
+  }
+
+  @Test
+  void unbindAllRemovesEveryRouteInOneBatchAndIgnoresRoutesAlreadyGone() {
+    binding.bindAll(java.util.List.of(VIP4, VIP6));
+    runner.answeringInput(RecordingRunner.failingLines("2001:db8::100/128",
+        "RTNETLINK answers: No such process"));
+    int before = runner.lines().size();
+
+    assertThat(binding.unbindAll(java.util.List.of(VIP4, VIP6))).isEmpty();
+
+    assertThat(runner.lines().subList(before, runner.lines().size())).containsExactly(
+        "ip -force -batch - <<route del local 198.51.100.100/32 dev lo table local proto 86\n"
+            + "route del local 2001:db8::100/128 dev lo table local proto 86\n");
+    assertThat(binding.bound()).isEmpty();
   }
 
   @Test

@@ -18,14 +18,14 @@ import java.util.concurrent.TimeUnit;
  * order, when their time is reached. {@code execute}/{@code submit} run at the current time, on the
  * next advance. Cancelling from another thread is safe.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
   private final PriorityQueue<Task<?>> queue = new PriorityQueue<>();
   private long now;
   private long sequence;
   private boolean shutdown;
 
   /** Runs every task due up to {@code now + step}, then sets the clock there. */
-  void advance(Duration step) {
+  public void advance(Duration step) {
     long target;
     synchronized (this) {
       target = now + step.toNanos();
@@ -43,6 +43,11 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
       }
       task.run();
     }
+  }
+
+  /** The scheduler's clock, in nanoseconds (a monotonic clock for the code under test). */
+  public synchronized long nanoTime() {
+    return now;
   }
 
   synchronized int pending() {

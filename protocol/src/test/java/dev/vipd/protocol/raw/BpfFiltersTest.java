@@ -179,6 +179,27 @@ class BpfFiltersTest {
     assertThat(run(arp.get(3), arp(1, ipv4(2), ipv4(11)))).isEqualTo(PASS);
   }
 
+  @Test
+  void everyChoicePassesEveryOwnedAddress() {
+    Random random = new Random(9);
+    for (int n : new int[] {10, 2000, 3000, 10_000}) {
+      long[] owned6 = random.longs(n).toArray();
+      for (SocketFilter choice : BpfFilters.ndpChoices(owned6)) {
+        for (long lo : owned6) {
+          assertThat(run(choice, icmpv6(255, 135, ipv6((int) lo))))
+              .as("%d VIPs, %d-instruction choice", n, choice.length()).isEqualTo(PASS);
+        }
+      }
+      int[] owned4 = randomIpv4(random, n);
+      for (SocketFilter choice : BpfFilters.arpChoices(owned4)) {
+        for (int ip : owned4) {
+          assertThat(run(choice, arp(1, 0x0a000001, ip)))
+              .as("%d VIPs, %d-instruction choice", n, choice.length()).isEqualTo(PASS);
+        }
+      }
+    }
+  }
+
   private static int falsePositives(
       SocketFilter filter, Set<Integer> ownedLow32, Random random, int frames) {
     int passed = 0;

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vipd.protocol.spi.SocketFilter;
 import dev.vipd.testlab.Netns;
+import dev.vipd.testlab.Sh;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
@@ -15,6 +16,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -89,6 +92,55 @@ class SolicitedNodeGroupsIT {
     assertThat(maddr()).doesNotContain("ff02::1:ff00:5678", "ff02::1:ff01:9abc");
     assertThatThrownBy(() -> groups.join(v6("2001:db8::3")))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  /**
+   * 3,000 IPv6 VIPs on one interface: more groups than one socket may hold under {@code
+   * optmem_max}, measured with the old 20 KiB default and this kernel's 128 KiB (set inside the
+   * lab namespace only: {@code net.core.optmem_max} is per network namespace here).
+   */
+  @Test
+  void threeThousandGroupsBeyondOptmemMaxAreAllJoinedOnMoreSockets() throws Exception {
+    String rootOptmem = Files.readString(Path.of("/proc/sys/net/core/optmem_max")).trim();
+    String labOptmem = optmem(null);
+    try {
+      for (int limit : new int[] {20480, 131072}) {
+        optmem(String.valueOf(limit));
+        long start = System.nanoTime();
+        try (SolicitedNodeGroups groups = Netns.call(lab.a, () -> {
+          SolicitedNodeGroups g = SolicitedNodeGroups.open(IFACE);
+          for (int i = 1; i <= 3000; i++) {
+            g.join(v6("2001:db8::1:" + Integer.toHexString(i)));
+          }
+          return g;
+        })) {
+          long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          long listed = maddr().lines().filter(l -> l.contains("ff02::1:ff01:")).count();
+          System.out.printf("3000 solicited-node groups, optmem_max %d: %d sockets, joined in "
+              + "%d ms%n", limit, groups.sockets(), millis);
+          assertThat(groups.groups()).hasSize(3000);
+          assertThat(listed).as("groups the kernel lists").isEqualTo(3000);
+          assertThat(groups.sockets()).isGreaterThan(1);
+          if (limit == 20480) {
+            assertThat(groups.sockets()).as("~300 per socket").isGreaterThanOrEqualTo(8);
+          }
+        }
+        assertThat(maddr().lines().filter(l -> l.contains("ff02::1:ff01:")).count()).isZero();
+      }
+    } finally {
+      optmem(labOptmem);
+    }
+    assertThat(Files.readString(Path.of("/proc/sys/net/core/optmem_max")).trim())
+        .as("the root namespace is untouched").isEqualTo(rootOptmem);
+  }
+
+  /** Sets {@code net.core.optmem_max} in lab.a (unless null) and returns its value. */
+  private static String optmem(String value) {
+    String script = (value == null ? "" : "echo " + value + " > /proc/sys/net/core/optmem_max; ")
+        + "cat /proc/sys/net/core/optmem_max";
+    Sh.Result r = VethLab.execIn(lab.a, Duration.ofSeconds(10), "sh", "-c", script);
+    assertThat(r.succeeded()).as(r.output()).isTrue();
+    return r.output().trim();
   }
 
   @Test
