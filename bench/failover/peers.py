@@ -15,8 +15,11 @@ import time
 import lab
 from lab import HOSTS, HOST_IP4, VIP4, VIP6
 
-JAVA_OPTS = os.environ.get(
-    "VIPD_BENCH_JAVA_OPTS", "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").split()
+# vipd runs through the shipped launcher (packaging/src/bin/vipd), so it gets the shipped JVM
+# flags; VIPD_BENCH_JAVA_OPTS adds options after them (they win), e.g. another collector.
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "packaging",
+                        "src", "bin", "vipd")
+JAVA_OPTS = os.environ.get("VIPD_BENCH_JAVA_OPTS", "").split()
 
 
 class Peer:
@@ -106,9 +109,10 @@ class Vipd(Peer):
     fault_s = 3.0
     return_s = 10.0  # a healed partition merges after a few seconds
 
-    def __init__(self, name, the_lab, tmp, jar, profile):
+    def __init__(self, name, the_lab, tmp, jar, profile, java_opts=None):
         super().__init__(name, the_lab, tmp)
         self.jar = jar
+        self.java_opts = JAVA_OPTS if java_opts is None else java_opts
         self.profile = profile
         key = os.path.join(tmp, "cluster.key")
         if not os.path.exists(key):
@@ -140,7 +144,7 @@ class Vipd(Peer):
             try:
                 with open(os.path.join(self.tmp, f"{self.name}-{host}.gc.log")) as f:
                     for line in f:
-                        m = re.search(r"Pause .* ([0-9.]+)ms$", line.strip())
+                        m = re.search(r"\) Pause .* ([0-9.]+)ms$", line.strip())
                         if m:
                             best = max(best or 0.0, float(m.group(1)))
             except OSError:
@@ -159,8 +163,11 @@ class Vipd(Peer):
         notify.bind(path)
         env = dict(os.environ, NOTIFY_SOCKET=path)
         gc_log = os.path.join(self.tmp, f"{self.name}-{host}.gc.log")
-        argv = self.lab.exec_argv(host, "java", *JAVA_OPTS, f"-Xlog:gc:file={gc_log}:uptime",
-                                  "-jar", self.jar, "run", "--config", self.conf(host))
+        # {host} in an option names a per-host file (e.g. -XX:ArchiveClassesAtExit=/x/{host}.jsa).
+        opts = " ".join([*(o.replace("{host}", host) for o in self.java_opts),
+                         f"-Xlog:gc,safepoint:file={gc_log}:uptime"])
+        argv = self.lab.exec_argv(host, "env", f"VIPD_JAR={self.jar}", f"VIPD_OPTS={opts}", "sh",
+                                  os.path.abspath(LAUNCHER), "run", "--config", self.conf(host))
         log = self.open_log(host)
         self.procs[host] = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
         log.close()

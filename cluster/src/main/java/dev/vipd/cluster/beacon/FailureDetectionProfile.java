@@ -1,6 +1,7 @@
 package dev.vipd.cluster.beacon;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -36,6 +37,13 @@ import java.util.Objects;
  *   <li><b>FAST</b>: 15 ms, 15 misses, timeout <b>225 ms</b>. k = 14: 5,760,000 slots/day x
  *       0.2^14 (1.64e-10) x 0.8 = 7.55e-4 per day = <b>0.28 per peer-year</b>. (20 ms would need
  *       15 misses too: 300 ms, at the limit; hence 15 ms.) Cost: 67 datagrams/s per peer each way.
+ *   <li><b>FASTEST</b>: 5 ms, 16 misses, timeout <b>80 ms</b>. k = 15: 17,280,000 slots/day x
+ *       0.2^15 (3.28e-11) x 0.8 = 4.53e-4 per day = <b>0.17 per peer-year</b>. Shorter beacons
+ *       buy the short timeout: the same false rate at 10 ms needs 16 misses too (160 ms), and
+ *       10 ms x 12 (120 ms) would give 52 per year. Cost: 200 datagrams/s per peer each way, and
+ *       any stall of the JVM or the host longer than 80 ms (a long GC pause, a CPU-starved
+ *       host) is a suspicion: only for quiet, well-provisioned hosts (bench/README.md has the
+ *       measured CPU and GC pauses).
  *   <li>Clearing after 3 consecutive beacons: at 20 % loss a live peer delivers 3 in a row with
  *       probability 0.51 per try, so it clears within a few intervals; a peer losing most of its
  *       beacons stays suspect instead of flapping.
@@ -44,7 +52,8 @@ import java.util.Objects;
  * <p>The arithmetic assumes independent losses; bursts (a congested switch, a busy host) are
  * what the timeout is for, and a burst longer than the timeout is indistinguishable from death.
  *
- * @param name the configuration name ({@code default}, {@code fast} or a custom one)
+ * @param name the configuration name ({@code default}, {@code fast}, {@code fastest} or a custom
+ *     one)
  * @param interval time between two beacons to each peer (1 ms - 10 s)
  * @param misses suspicion timeout in intervals (2-1000)
  * @param clearAfter consecutive beacons that clear a suspect (1-100)
@@ -57,6 +66,13 @@ public record FailureDetectionProfile(String name, Duration interval, int misses
   /** 15 ms x 15 = 225 ms; about 0.3 false suspicions per peer-year at 20 % loss. */
   public static final FailureDetectionProfile FAST =
       new FailureDetectionProfile("fast", Duration.ofMillis(15), 15, 3);
+
+  /** 5 ms x 16 = 80 ms; about 0.2 false suspicions per peer-year at 20 % loss. */
+  public static final FailureDetectionProfile FASTEST =
+      new FailureDetectionProfile("fastest", Duration.ofMillis(5), 16, 3);
+
+  /** The profiles a {@code cluster.failure-detection} value can name, by that name. */
+  public static final List<FailureDetectionProfile> NAMED = List.of(DEFAULT, FAST, FASTEST);
 
   private static final double SECONDS_PER_DAY = 86_400;
   private static final double DAYS_PER_YEAR = 365;
@@ -81,15 +97,35 @@ public record FailureDetectionProfile(String name, Duration interval, int misses
   /**
    * The profile for a {@code cluster.failure-detection} value.
    *
-   * @throws IllegalArgumentException for anything but {@code default} or {@code fast}
+   * @throws IllegalArgumentException for anything but {@code default}, {@code fast} or {@code
+   *     fastest} (in any case)
    */
   public static FailureDetectionProfile named(String name) {
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "default" -> DEFAULT;
-      case "fast" -> FAST;
-      default -> throw new IllegalArgumentException(
-          "invalid failure-detection profile: " + name + " (expected: default or fast)");
-    };
+    String key = name.toLowerCase(Locale.ROOT);
+    for (FailureDetectionProfile p : NAMED) {
+      if (p.name.equals(key)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("invalid failure-detection profile: " + name
+        + " (expected: " + names(", ", " or ") + ")");
+  }
+
+  /** The names of {@link #NAMED}, e.g. {@code names(" | ", " | ")} = "default | fast | fastest". */
+  public static String names(String separator, String last) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < NAMED.size(); i++) {
+      if (i > 0) {
+        b.append(i == NAMED.size() - 1 ? last : separator);
+      }
+      b.append(NAMED.get(i).name);
+    }
+    return b.toString();
+  }
+
+  /** Beacons this node sends each peer per second (and receives from it): {@code 1 / interval}. */
+  public double beaconsPerSecondPerPeer() {
+    return 1e9 / intervalNanos();
   }
 
   /** Silence after which a peer is suspected: {@code interval x misses}. */

@@ -27,6 +27,27 @@ class FailureDetectionProfileTest {
   }
 
   @Test
+  void fastestDetectsInEightyMillisAndRarelyFalselySuspects() {
+    FailureDetectionProfile p = FailureDetectionProfile.FASTEST;
+
+    assertThat(p.suspicionTimeout()).isEqualTo(Duration.ofMillis(80));
+    // 365 x 17,280,000 x 0.2^15 x 0.8
+    assertThat(p.expectedFalseSuspicionsPerYear(0.2)).isCloseTo(0.1654, within(0.001));
+    // the same 120 ms timeout as 10 ms x 12 would suspect a live peer ~52 times a year
+    FailureDetectionProfile tenByTwelve =
+        new FailureDetectionProfile("10x12", Duration.ofMillis(10), 12, 3);
+    assertThat(tenByTwelve.expectedFalseSuspicionsPerYear(0.2)).isCloseTo(51.7, within(0.1));
+  }
+
+  @Test
+  void beaconRatePerPeerIsOnePerInterval() {
+    assertThat(FailureDetectionProfile.DEFAULT.beaconsPerSecondPerPeer()).isEqualTo(25.0);
+    assertThat(FailureDetectionProfile.FAST.beaconsPerSecondPerPeer())
+        .isCloseTo(66.67, within(0.01));
+    assertThat(FailureDetectionProfile.FASTEST.beaconsPerSecondPerPeer()).isEqualTo(200.0);
+  }
+
+  @Test
   void suggestedStartingPointWouldFlap() {
     FailureDetectionProfile naive =
         new FailureDetectionProfile("naive", Duration.ofMillis(100), 7, 3);
@@ -39,8 +60,10 @@ class FailureDetectionProfileTest {
   void namesMapToProfiles() {
     assertThat(FailureDetectionProfile.named("default")).isSameAs(FailureDetectionProfile.DEFAULT);
     assertThat(FailureDetectionProfile.named("FAST")).isSameAs(FailureDetectionProfile.FAST);
+    assertThat(FailureDetectionProfile.named("fastest")).isSameAs(FailureDetectionProfile.FASTEST);
     assertThatThrownBy(() -> FailureDetectionProfile.named("slow"))
-        .hasMessage("invalid failure-detection profile: slow (expected: default or fast)");
+        .hasMessage("invalid failure-detection profile: slow (expected: default, fast or fastest)");
+    assertThat(FailureDetectionProfile.names(" | ", " | ")).isEqualTo("default | fast | fastest");
   }
 
   @Test

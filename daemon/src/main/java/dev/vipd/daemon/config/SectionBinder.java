@@ -119,17 +119,20 @@ final class SectionBinder {
         expectedSize, detection);
   }
 
-  /** {@code default} or {@code fast}, as the cluster module's profile. */
+  /** A profile name ({@code default}, {@code fast}, {@code fastest}), as the cluster's profile. */
   private static FailureDetectionProfile failureDetection(ConfigReader r) {
     String text = r.string("failure-detection");
     if (text == null) {
       return null;
     }
-    if (!text.equals("default") && !text.equals("fast")) {
-      r.problem("failure-detection", "invalid value: " + text + " (expected: default | fast)");
-      return null;
+    for (FailureDetectionProfile p : FailureDetectionProfile.NAMED) {
+      if (p.name().equals(text)) {
+        return p;
+      }
     }
-    return FailureDetectionProfile.named(text);
+    r.problem("failure-detection", "invalid value: " + text + " (expected: "
+        + FailureDetectionProfile.names(" | ", " | ") + ")");
+    return null;
   }
 
   private List<InetAddress> peers(ConfigReader r) {

@@ -44,6 +44,8 @@ class BadConfigTest {
             + "@DIR@/absent.key"),
         Arguments.of("bad-duration", "6: vipd.announce.garp-interval: invalid duration:"
             + " \"half a second\" (expected a number with a unit, such as 500ms or 2s)"),
+        Arguments.of("unknown-profile", "4: vipd.cluster.failure-detection: invalid value:"
+            + " fastest-ever (expected: default | fast | fastest)"),
         Arguments.of("port-out-of-range", "4: vipd.cluster.port: out of range: 70000"
             + " (expected: 1-65535)"),
         Arguments.of("majority-without-size", "4: vipd.cluster.expected-size: quorum = majority"

@@ -126,6 +126,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void fastestNamesTheEightyMillisecondProfile() throws Exception {
+    ConfigFixture fixture = new ConfigFixture(dir);
+    Path file = fixture.write("fastest.conf", String.join("\n",
+        "vipd {",
+        "  cluster { secret-file = \"@DIR@/cluster.key\", failure-detection = fastest }",
+        "}"));
+
+    VipdConfig config = ConfigLoader.load(file, () -> "testhost");
+
+    assertThat(config.cluster().failureDetection()).isSameAs(FailureDetectionProfile.FASTEST);
+    assertThat(config.cluster().failureDetection().suspicionTimeout())
+        .isEqualTo(Duration.ofMillis(80));
+  }
+
+  @Test
   void missingNodeNameWithoutHostnameIsAProblem() {
     ConfigFixture fixture = new ConfigFixture(dir);
     Path file = fixture.copy("good/minimal.conf");
