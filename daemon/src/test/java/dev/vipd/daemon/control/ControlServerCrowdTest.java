@@ -35,6 +35,7 @@ class ControlServerCrowdTest {
         idle.write(ByteBuffer.wrap(new byte[] {'s', 't'})); // a request that never ends
         crowd.add(idle);
       }
+      Thread.sleep(200); // the crowd is accepted: every slot is taken by a client that waits
       for (int i = 0; i < 10; i++) {
         long t0 = System.nanoTime();
         ControlReply reply = ControlClient.send(path, "status", Duration.ofSeconds(2));
