@@ -10,6 +10,7 @@ import dev.vipd.daemon.config.ConfigException;
 import dev.vipd.daemon.config.ConfigProblem;
 import dev.vipd.daemon.config.PoolConfig;
 import dev.vipd.daemon.config.VipdConfig;
+import dev.vipd.protocol.raw.LibC;
 import dev.vipd.protocol.wire.InetAddresses;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -113,12 +114,14 @@ final class Specs {
             + " has no address"));
   }
 
-  /** Whether this host has an interface called {@code name}. */
+  /**
+   * Whether this host (this network namespace) has an interface called {@code name}. Asks the
+   * kernel ({@code if_nametoindex}): {@link NetworkInterface#getByName} lists only interfaces
+   * that carry an IP address, and a pool's interface may have none (a bare VLAN, a NIC kept for
+   * VIPs only).
+   */
   static boolean interfaceExists(String name) {
-    try {
-      return NetworkInterface.getByName(name) != null;
-    } catch (SocketException e) {
-      return false;
-    }
+    return !name.isEmpty() && name.length() < 16 && name.indexOf('/') < 0
+        && LibC.INSTANCE.if_nametoindex(name) != 0;
   }
 }

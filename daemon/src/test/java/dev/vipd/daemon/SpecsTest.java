@@ -28,6 +28,14 @@ class SpecsTest {
     assertThat(other.get("web")).isNotEqualTo(a.get("web"));
   }
 
+  @Test
+  void interfacesAreLookedUpInTheKernelNotAmongThoseWithAddresses() {
+    assertThat(Specs.interfaceExists("lo")).isTrue();
+    assertThat(Specs.interfaceExists("vipdnosuch0")).isFalse();
+    assertThat(Specs.interfaceExists("")).isFalse();
+    assertThat(Specs.interfaceExists("a-name-longer-than-ifnamsiz")).isFalse();
+  }
+
   private VipdConfig config(String addresses) throws Exception {
     Path secret = dir.resolve("cluster.key");
     if (!Files.exists(secret)) {

@@ -36,7 +36,11 @@ public final class AnsweringMacs {
 
   /** The MACs that answer {@code vip} within about a second, lower case, sorted. */
   public static Set<String> of(Host client, String vip) {
-    String iface = vip.startsWith("203.0.113.") ? "eth1" : "eth0";
+    return of(client, vip, vip.startsWith("203.0.113.") ? "eth1" : "eth0");
+  }
+
+  /** {@link #of(Host, String)} asked on the client's interface {@code iface}. */
+  public static Set<String> of(Host client, String vip, String iface) {
     Sh.Result r = vip.contains(":")
         ? client.exec("ndisc6", "-m", "-n", "-r", "3", "-w", "300", vip, iface)
         : client.exec("arping", "-c", "3", "-w", "1", "-I", iface, vip);
