@@ -12,6 +12,7 @@ import dev.vipd.protocol.wire.InetAddresses;
 import dev.vipd.protocol.wire.NdpFrames;
 import dev.vipd.testlab.Await;
 import dev.vipd.testlab.Processes;
+import dev.vipd.testlab.Sh;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,6 +22,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,15 +31,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.MethodOrderer;
 
 /**
  * Hostile input from the LAN against three real daemons: a host spoofing gratuitous ARP and
@@ -151,7 +154,7 @@ class HostileLanIT extends FaultLabTest {
     try (ControlAbuse abuse = new ControlAbuse(survivor.socket)) {
       List<byte[]> malformed = List.of(new byte[0], "\n".getBytes(), "statu\n".getBytes(),
           "status status\n".getBytes(), "STATUS\n".getBytes(), "\u0441\u0442\u0430\u0442\n"
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              .getBytes(StandardCharsets.UTF_8),
           new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, '\n'}, "A".repeat(300).getBytes(),
           "A".repeat(100_000).getBytes(), "status".getBytes(), "drain\u0000\n".getBytes());
       List<String> replies = new ArrayList<>();
@@ -212,8 +215,8 @@ class HostileLanIT extends FaultLabTest {
 
       // A flood: 4 threads asking as fast as they can for 5 s.
       List<Thread> threads = new ArrayList<>();
-      java.util.concurrent.atomic.AtomicInteger ok2 = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicInteger all = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger ok2 = new AtomicInteger();
+      AtomicInteger all = new AtomicInteger();
       long floodEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       for (int i = 0; i < 4; i++) {
         Thread t = new Thread(() -> {
@@ -287,12 +290,12 @@ class HostileLanIT extends FaultLabTest {
   @Test
   @Order(4)
   void anUnreadableFileOrASymlinkLoopAtStartIsRefusedNamingTheFile() throws Exception {
-    Assumptions.assumeTrue(dev.vipd.testlab.Sh.hasCommand("setpriv"), "setpriv missing");
+    Assumptions.assumeTrue(Sh.hasCommand("setpriv"), "setpriv missing");
     Path unreadable = e2e.dir.resolve("unreadable.conf");
     Files.writeString(unreadable, e2e.configText(e2e.node("h1")));
     Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("rw-------"));
     Path jar = E2eLab.locateJar();
-    dev.vipd.testlab.Sh.Result asNobody = dev.vipd.testlab.Sh.exec(Duration.ofSeconds(60),
+    Sh.Result asNobody = Sh.exec(Duration.ofSeconds(60),
         "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", E2eLab.java(),
         "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "check-config", unreadable.toString());
     System.out.printf("FAULTS check-config of a 0600 root file as nobody: exit %d: %s%n",
@@ -302,7 +305,7 @@ class HostileLanIT extends FaultLabTest {
 
     Path loop = e2e.dir.resolve("loop.conf");
     Files.createSymbolicLink(loop, loop);
-    dev.vipd.testlab.Sh.Result run = e2e.vipdIn(e2e.client, "run", "--config", loop.toString());
+    Sh.Result run = e2e.vipdIn(e2e.client, "run", "--config", loop.toString());
     System.out.printf("FAULTS vipd run with a symlink loop: exit %d: %s%n", run.exitCode(),
         run.output().strip());
     assertThat(run.exitCode()).as(run.output()).isEqualTo(3);
