@@ -143,15 +143,29 @@ final class SectionBinder {
     List<InetAddress> peers = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       InetAddress peer = IpLiterals.parse(texts.get(i).trim());
+      String path = r.path("peers") + "[" + i + "]";
       if (peer == null) {
-        String path = r.path("peers") + "[" + i + "]";
         problems.add(problems.originOf(path), path, "invalid peer address: " + texts.get(i)
             + " (expected an IP address; names are not resolved)");
+      } else if (peers.contains(peer)) {
+        // Two spellings of one address would make two members out of one; refuse with the line.
+        problems.add(problems.originOf(path), path, "duplicate peer: " + texts.get(i)
+            + " (also " + r.path("peers") + "[" + indexOf(texts, peer) + "])");
       } else {
         peers.add(peer);
       }
     }
     return peers;
+  }
+
+  /** The index of the first text in {@code texts} that parses to {@code address}. */
+  private static int indexOf(List<String> texts, InetAddress address) {
+    for (int i = 0; i < texts.size(); i++) {
+      if (address.equals(IpLiterals.parse(texts.get(i).trim()))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The secret must exist, be a regular file and be readable by its owner only. */

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One daemon thread serves all connections with a selector, so a client that connects and sends
  * nothing cannot hold up another: it is dropped after the client timeout. At most {@link
- * #MAX_CLIENTS} connections are served at once; more are closed on accept. {@code ping} is built
- * in; the other commands are the handlers given by the wiring.
+ * #MAX_CLIENTS} connections are served at once; when one more arrives, the connection that has
+ * waited longest without sending a whole request is closed to make room, so slow or idle clients
+ * cannot lock out the CLI (a client with its request ready is answered on its first turn). {@code
+ * ping} is built in; the other commands are the handlers given by the wiring.
  *
  * <p>Lifecycle: the constructor only stores its arguments; {@link #start()} creates the socket file
  * (see {@link ControlSocketFile}) and the thread; {@link #close()} stops both and removes the file.
@@ -38,6 +40,9 @@ public final class ControlServer implements AutoCloseable {
 
   /** Connections served at once; the CLI opens one at a time, so 16 is generous. */
   static final int MAX_CLIENTS = 16;
+
+  /** Connections taken from the backlog per selector turn: keeps the backlog (50) from filling. */
+  private static final int ACCEPTS_PER_TURN = 64;
 
   private final ControlSocketFile file;
   private final Map<String, ControlHandler> handlers;
@@ -180,19 +185,64 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
+  /** Takes every pending connection (bounded per turn), so a burst cannot fill the backlog. */
   private void accept() throws IOException {
-    SocketChannel socket = channel.accept();
-    if (socket == null) {
-      return;
+    for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
+      SocketChannel socket = channel.accept();
+      if (socket == null) {
+        return;
+      }
+      serve(socket);
     }
-    if (selector.keys().size() > MAX_CLIENTS) {
+  }
+
+  private void serve(SocketChannel socket) throws IOException {
+    if (liveClients() >= MAX_CLIENTS && !dropOldestWaiting()) {
       log.warn("op=control refusing client: {} connections open", MAX_CLIENTS);
       socket.close();
       return;
     }
     socket.configureBlocking(false);
-    socket.register(
+    SelectionKey key = socket.register(
         selector, SelectionKey.OP_READ, new Client(System.nanoTime() + clientTimeoutNanos));
+    // The CLI writes its request right after connecting: serve it now, before a later arrival
+    // could make room by dropping it.
+    try {
+      read(key, (Client) key.attachment(), socket);
+    } catch (IOException e) {
+      log.debug("op=control client failed: {}", e.toString());
+      socket.close();
+    }
+  }
+
+  private int liveClients() {
+    int n = 0;
+    for (SelectionKey key : selector.keys()) {
+      if (key.isValid() && key.attachment() instanceof Client) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Closes the connection that has waited longest for its request (replies being written are
+   * left alone); false when there is none.
+   */
+  private boolean dropOldestWaiting() throws IOException {
+    SelectionKey oldest = null;
+    for (SelectionKey key : selector.keys()) {
+      if (key.isValid() && key.attachment() instanceof Client c && c.out == null
+          && (oldest == null || c.deadline - ((Client) oldest.attachment()).deadline < 0)) {
+        oldest = key;
+      }
+    }
+    if (oldest == null) {
+      return false;
+    }
+    log.debug("op=control dropping the longest-waiting client to make room");
+    oldest.channel().close(); // its key leaves the key set with the next select
+    return true;
   }
 
   private void read(SelectionKey key, Client client, SocketChannel socket) throws IOException {

@@ -57,6 +57,13 @@ final class ControlSocketFile {
     }
   }
 
+  /**
+   * Pending connections the kernel queues before a connect fails with EAGAIN: room for a burst of
+   * clients while the server thread drains them (Java's default is 50; the kernel caps it at
+   * {@code net.core.somaxconn}).
+   */
+  static final int BACKLOG = 512;
+
   Path path() {
     return path;
   }
@@ -69,7 +76,7 @@ final class ControlSocketFile {
     Files.deleteIfExists(temporary);
     ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      channel.bind(UnixDomainSocketAddress.of(temporary));
+      channel.bind(UnixDomainSocketAddress.of(temporary), BACKLOG);
       Files.setPosixFilePermissions(temporary, SOCKET_MODE);
       Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
       fileKey = attributes().fileKey();

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * {@code arping} (IPv4) or {@code ndisc6 -m} (IPv6, every advertisement). Two MACs mean two hosts
  * answer: the failure this suite guards against.
  */
-final class AnsweringMacs {
+public final class AnsweringMacs {
   private static final Pattern ARP_REPLY =
       Pattern.compile("reply from \\S+ \\[([0-9a-f:]{17})\\]");
   private static final Pattern NA_TARGET =
@@ -35,12 +35,12 @@ final class AnsweringMacs {
   private AnsweringMacs() {}
 
   /** The MACs that answer {@code vip} within about a second, lower case, sorted. */
-  static Set<String> of(Host client, String vip) {
+  public static Set<String> of(Host client, String vip) {
     return of(client, vip, vip.startsWith("203.0.113.") ? "eth1" : "eth0");
   }
 
   /** {@link #of(Host, String)} asked on the client's interface {@code iface}. */
-  static Set<String> of(Host client, String vip, String iface) {
+  public static Set<String> of(Host client, String vip, String iface) {
     Sh.Result r = vip.contains(":")
         ? client.exec("ndisc6", "-m", "-n", "-r", "3", "-w", "300", vip, iface)
         : client.exec("arping", "-c", "3", "-w", "1", "-I", iface, vip);
@@ -54,7 +54,7 @@ final class AnsweringMacs {
   }
 
   /** {@link #of} for every VIP at once (one probe takes about a second; they run in parallel). */
-  static Map<String, Set<String>> ofAll(Host client, Iterable<String> vips) {
+  public static Map<String, Set<String>> ofAll(Host client, Iterable<String> vips) {
     Map<String, CompletableFuture<Set<String>>> running = new LinkedHashMap<>();
     for (String vip : vips) {
       running.put(vip, CompletableFuture.supplyAsync(() -> of(client, vip), PROBES));
@@ -68,7 +68,7 @@ final class AnsweringMacs {
    * Waits (bounded by {@code timeout}) until every VIP of {@code vips} is answered by exactly one
    * MAC; returns how long that took, or throws naming the VIPs and the MACs seen last.
    */
-  static Duration awaitExactlyOne(Host client, Iterable<String> vips, Duration timeout) {
+  public static Duration awaitExactlyOne(Host client, Iterable<String> vips, Duration timeout) {
     long t0 = System.nanoTime();
     long deadline = t0 + timeout.toNanos();
     StringBuilder last = new StringBuilder();

@@ -31,35 +31,37 @@ import java.util.function.BooleanSupplier;
  * name, and one {@code vipd run} started from the shaded jar. Everything is stopped by PID and
  * removed on {@link #close}; the daemons' logs are copied to {@code target/e2e-logs}.
  */
-final class E2eLab implements AutoCloseable {
-  static final int SERVICE_PORT = 8080;
-  static final List<String> WEB = List.of("198.51.100.100", "198.51.100.101", "198.51.100.102",
+public final class E2eLab implements AutoCloseable {
+  public static final int SERVICE_PORT = 8080;
+  public static final List<String> WEB = List.of("198.51.100.100", "198.51.100.101", "198.51.100.102",
       "198.51.100.103", "2001:db8::100", "2001:db8::101");
-  static final List<String> EDGE = List.of("203.0.113.100", "203.0.113.101");
+  public static final List<String> EDGE = List.of("203.0.113.100", "203.0.113.101");
 
-  final NetnsLab lab;
-  final Host client;
-  final Map<String, Node> nodes = new LinkedHashMap<>();
-  final Path dir;
+  public final NetnsLab lab;
+  public final Host client;
+  public final Map<String, Node> nodes = new LinkedHashMap<>();
+  public final Path dir;
   private final Path jar;
   private final Path server;
   private final Path secret;
   private final String logName;
   private List<String> extraWeb = List.of();
+  /** Cluster addresses listed in every node's peers that no host answers (peers never up). */
+  private final List<String> phantomPeers;
   /** Put before {@code java} when a vipd starts (e.g. setpriv to another user); empty: as root. */
   private List<String> launcher = List.of();
 
   /** One vipd host: its namespace, files and processes. */
-  final class Node {
-    final String name;
-    final int index;
-    final Host host;
-    final Path config;
-    final Path socket;
-    final Path drained;
-    final Path log;
-    Process vipd;
-    Process service;
+  public final class Node {
+    public final String name;
+    public final int index;
+    public final Host host;
+    public final Path config;
+    public final Path socket;
+    public final Path drained;
+    public final Path log;
+    public Process vipd;
+    public Process service;
 
     Node(String name, int index, Host host) {
       this.name = name;
@@ -71,21 +73,21 @@ final class E2eLab implements AutoCloseable {
       this.log = dir.resolve(name + ".log");
     }
 
-    String address() {
+    public String address() {
       return "198.51.100.1" + index;
     }
 
     /** The bridge-side end of this host's eth1 (carrier loss for pool "edge"). */
-    String edgePort() {
+    public String edgePort() {
       return "q" + index;
     }
 
-    boolean running() {
+    public boolean running() {
       return vipd != null && vipd.isAlive();
     }
 
     /** Starts this node's vipd (stdout and stderr appended to its log). */
-    void startVipd() {
+    public void startVipd() {
       if (running()) {
         return;
       }
@@ -97,7 +99,7 @@ final class E2eLab implements AutoCloseable {
     }
 
     /** Starts the echo service (no-op when it runs). */
-    void startService() {
+    public void startService() {
       if (service != null && service.isAlive()) {
         return;
       }
@@ -108,7 +110,7 @@ final class E2eLab implements AutoCloseable {
     }
 
     /** Stops the echo service by PID (so its health check fails). */
-    void stopService() {
+    public void stopService() {
       if (service != null) {
         service.destroyForcibly();
         waitFor(service, Duration.ofSeconds(5));
@@ -117,7 +119,7 @@ final class E2eLab implements AutoCloseable {
     }
 
     /** This node's status over its control socket, or null when it does not answer. */
-    Map<String, Object> status() {
+    public Map<String, Object> status() {
       if (!running()) {
         return null;
       }
@@ -136,7 +138,7 @@ final class E2eLab implements AutoCloseable {
     }
 
     /** Runs a vipd CLI command (status/drain/undrain) against this node's socket. */
-    Sh.Result cli(String... args) {
+    public Sh.Result cli(String... args) {
       List<String> argv = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-jar",
           jar.toString()));
       argv.addAll(List.of(args));
@@ -145,12 +147,12 @@ final class E2eLab implements AutoCloseable {
     }
 
     /** GETs a path of this node's HTTP endpoint from the client. */
-    String http(String path) {
+    public String http(String path) {
       Sh.Result r = client.exec("curl", "-s", "-m", "3", "http://" + address() + ":9476" + path);
       return r.succeeded() ? r.output() : null;
     }
 
-    String logText() {
+    public String logText() {
       try {
         return Files.readString(log);
       } catch (IOException e) {
@@ -168,8 +170,12 @@ final class E2eLab implements AutoCloseable {
     }
   }
 
-  private E2eLab(String logName) throws IOException {
+  private E2eLab(String logName, int nodeCount, List<String> phantomPeers) throws IOException {
+    if (nodeCount < 1 || nodeCount > 8) {
+      throw new IllegalArgumentException("invalid node count: " + nodeCount + " (expected: 1-8)");
+    }
     this.logName = logName;
+    this.phantomPeers = List.copyOf(phantomPeers);
     this.dir = Files.createTempDirectory("vipd-e2e-");
     this.jar = locateJar();
     this.server = dir.resolve("echo_server.py");
@@ -185,7 +191,7 @@ final class E2eLab implements AutoCloseable {
       lab.inBridge("ip", "link", "add", "br1", "type", "bridge", "stp_state", "0",
           "mcast_snooping", "0");
       lab.inBridge("ip", "link", "set", "br1", "up");
-      for (int i = 1; i <= 3; i++) {
+      for (int i = 1; i <= nodeCount; i++) {
         String name = "h" + i;
         Host h = lab.host(name, "02:00:00:00:01:0" + i, "198.51.100.1" + i + "/24",
             "2001:db8::1" + i + "/64");
@@ -201,8 +207,24 @@ final class E2eLab implements AutoCloseable {
   }
 
   /** Builds the lab and starts the services and all three vipd, waiting until every VIP is owned. */
-  static E2eLab start(String logName) throws IOException {
+  public static E2eLab start(String logName) throws IOException {
     return start(logName, null, List.of());
+  }
+
+  /**
+   * Like {@link #start(String)} with {@code nodeCount} hosts (h1..hN at 198.51.100.1N) and, in
+   * every node's peer list, the {@code phantomPeers} addresses that no host ever answers.
+   */
+  public static E2eLab start(String logName, int nodeCount, List<String> phantomPeers)
+      throws IOException {
+    E2eLab e2e = new E2eLab(logName, nodeCount, phantomPeers);
+    try {
+      e2e.startAll();
+      return e2e;
+    } catch (RuntimeException | Error e) {
+      e2e.close();
+      throw e;
+    }
   }
 
   /**
@@ -211,25 +233,29 @@ final class E2eLab implements AutoCloseable {
    * null to leave them to root) so that an unprivileged vipd can read them and create its socket.
    */
   static E2eLab start(String logName, String owner, List<String> launcher) throws IOException {
-    E2eLab e2e = new E2eLab(logName);
+    E2eLab e2e = new E2eLab(logName, 3, List.of());
     e2e.launcher = List.copyOf(launcher);
     try {
       if (owner != null) {
         mustRun(Sh.exec(Duration.ofSeconds(10), "chown", "-R", owner, e2e.dir.toString()));
       }
-      for (Node n : e2e.nodes.values()) {
-        e2e.writeConfig(n);
-        n.startService();
-      }
-      for (Node n : e2e.nodes.values()) {
-        n.startVipd();
-      }
-      e2e.awaitConverged(Duration.ofSeconds(90));
+      e2e.startAll();
       return e2e;
     } catch (RuntimeException | Error e) {
       e2e.close();
       throw e;
     }
+  }
+
+  private void startAll() {
+    for (Node n : nodes.values()) {
+      writeConfig(n);
+      n.startService();
+    }
+    for (Node n : nodes.values()) {
+      n.startVipd();
+    }
+    awaitConverged(Duration.ofSeconds(90));
   }
 
   private void addEdgeInterface(Host h, String port, String mac, String cidr) {
@@ -244,7 +270,7 @@ final class E2eLab implements AutoCloseable {
    * Back to the start for the next test: original MACs, links and the pool interface's bridge
    * ports up, services and daemons running, nobody drained, the cluster agreeing.
    */
-  void restore() throws IOException {
+  public void restore() throws IOException {
     for (Node n : nodes.values()) {
       n.host.exec("ip", "link", "set", "eth0", "address", n.host.mac());
       n.host.exec("ip", "link", "set", "eth0", "up");
@@ -270,7 +296,7 @@ final class E2eLab implements AutoCloseable {
     awaitConverged(Duration.ofSeconds(90));
   }
 
-  Node node(String name) {
+  public Node node(String name) {
     Node n = nodes.get(name);
     if (n == null) {
       throw new IllegalArgumentException("no node " + name);
@@ -283,7 +309,7 @@ final class E2eLab implements AutoCloseable {
     this.extraWeb = List.copyOf(extra);
   }
 
-  List<String> allVips() {
+  public List<String> allVips() {
     List<String> all = new ArrayList<>(WEB);
     all.addAll(extraWeb);
     all.addAll(EDGE);
@@ -291,7 +317,7 @@ final class E2eLab implements AutoCloseable {
   }
 
   /** The node's configuration file; {@code tweak} can rewrite the text (for broken files). */
-  String configText(Node n) {
+  public String configText(Node n) {
     StringBuilder web = new StringBuilder("\"198.51.100.100-198.51.100.103\", "
         + "\"2001:db8::100-2001:db8::101\"");
     for (String extra : extraWeb) {
@@ -303,7 +329,7 @@ final class E2eLab implements AutoCloseable {
         "  cluster {",
         "    name = \"e2e\"",
         "    bind = \"" + n.address() + "\"",
-        "    peers = [\"198.51.100.11\", \"198.51.100.12\", \"198.51.100.13\"]",
+        "    peers = [" + peerList() + "]",
         "    secret-file = \"" + secret + "\"",
         "  }",
         "  pools = [",
@@ -323,11 +349,23 @@ final class E2eLab implements AutoCloseable {
         "");
   }
 
-  void writeConfig(Node n) {
+  /** Every node's cluster address and the phantom peers, quoted, comma-separated. */
+  private String peerList() {
+    List<String> peers = new ArrayList<>();
+    for (Node n : nodes.values()) {
+      peers.add('"' + n.address() + '"');
+    }
+    for (String p : phantomPeers) {
+      peers.add('"' + p + '"');
+    }
+    return String.join(", ", peers);
+  }
+
+  public void writeConfig(Node n) {
     writeConfigText(n, configText(n));
   }
 
-  void writeConfigText(Node n, String text) {
+  public void writeConfigText(Node n, String text) {
     try {
       Files.writeString(n.config, text);
     } catch (IOException e) {
@@ -339,7 +377,7 @@ final class E2eLab implements AutoCloseable {
    * Runs the vipd CLI inside a host's namespace with exactly {@code args} (no {@code --socket}
    * added, unlike {@link Node#cli}); stdout and stderr together in the output.
    */
-  Sh.Result vipdIn(Host host, String... args) {
+  public Sh.Result vipdIn(Host host, String... args) {
     List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace(), java(),
         "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
     argv.addAll(List.of(args));
@@ -347,7 +385,7 @@ final class E2eLab implements AutoCloseable {
   }
 
   /** Sends a signal to a node's vipd by its PID. */
-  void signal(Node n, String signal) {
+  public void signal(Node n, String signal) {
     Processes.signal(n.vipd.pid(), signal);
   }
 
@@ -355,7 +393,7 @@ final class E2eLab implements AutoCloseable {
    * The owner of every VIP as every running node reports it, once they all agree and every VIP
    * has an owner; null while they disagree or some node does not answer.
    */
-  Map<String, String> agreedOwners() {
+  public Map<String, String> agreedOwners() {
     Map<String, String> agreed = null;
     for (Node n : nodes.values()) {
       if (!n.running()) {
@@ -379,7 +417,7 @@ final class E2eLab implements AutoCloseable {
 
   /** VIP to owner (null for none) as one status document says. */
   @SuppressWarnings("unchecked")
-  static Map<String, String> owners(Map<String, Object> status) {
+  public static Map<String, String> owners(Map<String, Object> status) {
     Map<String, String> owners = new LinkedHashMap<>();
     for (Object p : (List<Object>) status.get("pools")) {
       for (Object v : (List<Object>) ((Map<String, Object>) p).get("vips")) {
@@ -392,7 +430,7 @@ final class E2eLab implements AutoCloseable {
 
   /** The member entries of a status document by name. */
   @SuppressWarnings("unchecked")
-  static Map<String, Map<String, Object>> members(Map<String, Object> status) {
+  public static Map<String, Map<String, Object>> members(Map<String, Object> status) {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     for (Object m : (List<Object>) status.get("members")) {
       Map<String, Object> member = (Map<String, Object>) m;
@@ -405,7 +443,7 @@ final class E2eLab implements AutoCloseable {
    * Waits until every running node sees all running nodes as verified, healthy, undrained members
    * and all agree on an owner for every VIP; returns the owners.
    */
-  Map<String, String> awaitConverged(Duration timeout) {
+  public Map<String, String> awaitConverged(Duration timeout) {
     Map<String, String>[] result = new Map[1];
     awaitTrue("all VIPs owned and all nodes agreeing", timeout, () -> {
       Map<String, String> owners = agreedOwners();
@@ -432,7 +470,7 @@ final class E2eLab implements AutoCloseable {
   }
 
   /** Waits until {@code condition} holds; fails with {@code what} and the daemons' state if not. */
-  void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+  public void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
     Await.until(what, timeout, condition, () -> {
       StringBuilder state = new StringBuilder();
       for (Node n : nodes.values()) {
@@ -443,17 +481,17 @@ final class E2eLab implements AutoCloseable {
     });
   }
 
-  static void sleep(long millis) {
+  public static void sleep(long millis) {
     Await.sleep(millis);
   }
 
   /** Waits for a process to end; true if it did within the bound. */
-  static boolean waitFor(Process p, Duration timeout) {
+  public static boolean waitFor(Process p, Duration timeout) {
     return Processes.waitFor(p, timeout);
   }
 
   /** One request/reply over a unix control socket. */
-  static String control(Path socket, String command) throws IOException {
+  public static String control(Path socket, String command) throws IOException {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.connect(UnixDomainSocketAddress.of(socket));
       ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -475,14 +513,14 @@ final class E2eLab implements AutoCloseable {
   }
 
   /** Starts {@code command} in {@code ns}, output appended to {@code logFile}; PID is its own. */
-  Process spawnLogged(String ns, Path logFile, List<String> command) {
+  public Process spawnLogged(String ns, Path logFile, List<String> command) {
     return lab.namespaces().spawn(ns, command, pb -> pb
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
   }
 
-  static String java() {
+  public static String java() {
     return Processes.java();
   }
 
@@ -490,7 +528,7 @@ final class E2eLab implements AutoCloseable {
     return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
   }
 
-  static Path locateJar() {
+  public static Path locateJar() {
     Path base = Path.of(System.getProperty("basedir", "."));
     Path jar = base.resolve("target").resolve("vipd.jar");
     if (!Files.isRegularFile(jar)) {

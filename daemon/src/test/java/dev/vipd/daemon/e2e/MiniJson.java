@@ -9,7 +9,7 @@ import java.util.Map;
  * A small JSON reader for the e2e tests (vipd's {@code /status} and Prometheus' API): objects
  * become {@link Map}, arrays {@link List}, numbers {@link Double}, plus strings, booleans, null.
  */
-final class MiniJson {
+public final class MiniJson {
   private final String text;
   private int pos;
 
@@ -18,7 +18,7 @@ final class MiniJson {
   }
 
   /** Parses one JSON value; fails with the position on malformed input. */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     MiniJson reader = new MiniJson(text);
     Object value = reader.value();
     reader.skipSpace();
@@ -29,7 +29,7 @@ final class MiniJson {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(String text) {
+  public static Map<String, Object> object(String text) {
     Object value = parse(text);
     if (!(value instanceof Map)) {
       throw new IllegalArgumentException("expected a JSON object: " + text);

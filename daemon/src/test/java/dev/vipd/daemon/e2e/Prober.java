@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
  * namespace and records, per request, who answered or that it was lost (no reply with the same
  * sequence number from the VIP itself within {@value #TIMEOUT_MS} ms).
  */
-final class Prober implements AutoCloseable {
+public final class Prober implements AutoCloseable {
   static final int PERIOD_MS = 10;
   static final int TIMEOUT_MS = 100;
 
   /** One request: when it was sent (ms since start) and who answered, null when lost. */
-  record Probe(long seq, long sentMillis, String answeredBy) {}
+  public record Probe(long seq, long sentMillis, String answeredBy) {}
 
   private final InetAddress vip;
   private final int port;
@@ -45,14 +45,14 @@ final class Prober implements AutoCloseable {
   }
 
   /** Starts probing {@code vip:port} from {@code client}. */
-  static Prober start(Host client, InetAddress vip, int port) {
+  public static Prober start(Host client, InetAddress vip, int port) {
     Prober p = new Prober(client, vip, port);
     p.thread.start();
     return p;
   }
 
   /** Sends one request and waits for its reply: the answering host's name, or null. */
-  static String askOnce(Host client, InetAddress vip, int port) {
+  public static String askOnce(Host client, InetAddress vip, int port) {
     try (Prober p = new Prober(client, vip, port)) {
       for (int i = 0; i < 5; i++) {
         String who = p.probe(i);
@@ -124,14 +124,14 @@ final class Prober implements AutoCloseable {
   }
 
   /** Snapshot of the requests so far. */
-  List<Probe> probes() {
+  public List<Probe> probes() {
     synchronized (probes) {
       return List.copyOf(probes);
     }
   }
 
   /** The host that answered the latest request, or null if it was lost. */
-  String lastAnswer() {
+  public String lastAnswer() {
     synchronized (probes) {
       return probes.isEmpty() ? null : probes.get(probes.size() - 1).answeredBy();
     }
@@ -141,7 +141,7 @@ final class Prober implements AutoCloseable {
    * Waits (bounded) until the last {@code streak} requests were all answered by a host other than
    * {@code oldHost}; true if that happened in time.
    */
-  boolean awaitAnsweredByOtherThan(String oldHost, int streak, long timeoutMillis) {
+  public boolean awaitAnsweredByOtherThan(String oldHost, int streak, long timeoutMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (System.nanoTime() < deadline) {
       List<Probe> all = probes();
@@ -163,7 +163,7 @@ final class Prober implements AutoCloseable {
   }
 
   /** Waits until at least {@code count} requests were made (bounded). */
-  void awaitRequests(int count, long timeoutMillis) {
+  public void awaitRequests(int count, long timeoutMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (probes().size() < count && System.nanoTime() < deadline) {
       sleepQuietly(10);
@@ -171,7 +171,7 @@ final class Prober implements AutoCloseable {
   }
 
   /** Stops probing and returns the summary. */
-  Summary stop() {
+  public Summary stop() {
     running = false;
     thread.interrupt();
     try {
@@ -191,13 +191,13 @@ final class Prober implements AutoCloseable {
   }
 
   /** What the client saw: requests, losses, and the longest gap between two answers. */
-  record Summary(String vip, List<Probe> probes) {
-    long lost() {
+  public record Summary(String vip, List<Probe> probes) {
+    public long lost() {
       return probes.stream().filter(p -> p.answeredBy() == null).count();
     }
 
     /** Longest time from the last answered request before a loss to the next answered one. */
-    long outageMillis() {
+    public long outageMillis() {
       long worst = 0;
       Long lastOk = null;
       boolean gap = false;
@@ -216,7 +216,7 @@ final class Prober implements AutoCloseable {
     }
 
     /** The hosts that answered, in order of first appearance. */
-    List<String> answerers() {
+    public List<String> answerers() {
       List<String> out = new ArrayList<>();
       for (Probe p : probes) {
         if (p.answeredBy() != null && !out.contains(p.answeredBy())) {
