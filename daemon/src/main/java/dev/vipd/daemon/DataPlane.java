@@ -77,6 +77,7 @@ final class DataPlane implements VipSink, AutoCloseable {
   private Set<InetAddress> reported = Set.of(); // data plane thread only
   private volatile AnnounceSettings settings;
   private volatile long answerDeadline = Long.MAX_VALUE;
+  private volatile Map<String, Map<InetAddress, List<InetAddress>>> unicastTargets = Map.of();
 
   DataPlane(AnnounceSettings settings, MeterRegistry registry, Predicate<InetAddress> handingOver,
       AnnouncementListener announced, LocalBinding binding, UnservableVips unservable) {
@@ -338,6 +339,15 @@ final class DataPlane implements VipSink, AutoCloseable {
     }
   }
 
+  /**
+   * The unicast targets ({@code announce.unicast-targets}) of every VIP, per interface: set at
+   * start and on every reload; sockets opened later get them too.
+   */
+  synchronized void unicastTargets(Map<String, Map<InetAddress, List<InetAddress>>> byInterface) {
+    unicastTargets = Map.copyOf(byInterface);
+    speakers.forEach((name, s) -> s.setUnicastTargets(byInterface.getOrDefault(name, Map.of())));
+  }
+
   /** New announcement settings for every interface (config reload). */
   void update(AnnounceSettings next) {
     settings = next;
@@ -361,6 +371,7 @@ final class DataPlane implements VipSink, AutoCloseable {
     Speaker speaker =
         Speaker.open(loop, interfaceName, settings, registry, conflicts, announced);
     speaker.setAnswerDeadline(answerDeadline);
+    speaker.setUnicastTargets(unicastTargets.getOrDefault(interfaceName, Map.of()));
     return speaker;
   }
 

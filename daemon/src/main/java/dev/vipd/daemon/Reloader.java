@@ -113,6 +113,7 @@ final class Reloader {
     if (plan.announceChanged()) {
       dataPlane.update(next.announce());
     }
+    dataPlane.unicastTargets(Specs.unicastTargets(next));
     if (plan.hooksChanged()) {
       hooks.update(next.hooks());
     }

@@ -60,6 +60,23 @@ final class Specs {
   }
 
   /**
+   * The unicast targets of every VIP, per interface: what {@link DataPlane#unicastTargets} takes
+   * ({@code announce.unicast-targets} of each VIP's pool; pools without targets are left out).
+   */
+  static Map<String, Map<InetAddress, List<InetAddress>>> unicastTargets(VipdConfig config) {
+    Map<String, Map<InetAddress, List<InetAddress>>> out = new LinkedHashMap<>();
+    for (PoolConfig pool : config.pools()) {
+      if (pool.unicastTargets().isEmpty()) {
+        continue;
+      }
+      Map<InetAddress, List<InetAddress>> byVip =
+          out.computeIfAbsent(pool.interfaceName(), k -> new LinkedHashMap<>());
+      pool.addresses().forEach(vip -> byVip.put(vip, pool.unicastTargets()));
+    }
+    return out;
+  }
+
+  /**
    * The pools this node has loaded, as it declares them to the cluster: pool name to a digest of
    * its addresses (SHA-256 over the sorted canonical address texts, hex). The writer places a VIP
    * only on nodes that declare its pool with the same digest (issue 8, rule 3), so a VIP is never

@@ -163,6 +163,7 @@ final class VipdDaemon implements AutoCloseable {
 
   private void startParts(VipdConfig config, ClusterSecret secret) throws Exception {
     binding.cleanup(); // what a crashed run left behind; only vipd's own, by marker
+    dataPlane.unicastTargets(Specs.unicastTargets(config));
     dataPlane.openAll(config.interfaces());
     health.start(config.healthChecks().values().stream().toList());
     links.swap(links.prepare(config.interfaces()));

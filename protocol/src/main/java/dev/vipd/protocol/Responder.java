@@ -52,6 +52,7 @@ public final class Responder {
   private final AtomicReferenceArray<Counter> malformed;
   private final ByteBuf arpReply;
   private final ByteBuf ndpReply;
+  private final Neighbours neighbours = new Neighbours();
 
   private volatile AddressSet owned = AddressSet.EMPTY;
   private volatile long answerDeadline = Long.MAX_VALUE;
@@ -86,6 +87,11 @@ public final class Responder {
   public void attach(L2Socket arp, L2Socket ndp) {
     this.arpSocket = arp;
     this.ndpSocket = ndp;
+  }
+
+  /** The unicast targets of this interface, whose MACs this responder learns from frames. */
+  public Neighbours neighbours() {
+    return neighbours;
   }
 
   /** The owned set currently answered for. */
@@ -136,6 +142,7 @@ public final class Responder {
     long ourMac = socket == null ? -1 : socket.mac();
     int senderIp = ArpFrames.senderIp(frame);
     long senderMac = ArpFrames.senderMac(frame);
+    neighbours.learnIpv4(senderIp, senderMac);
     // RFC 5227 2.4: any ARP packet whose sender is one of our addresses but not our MAC is a
     // conflict, whatever its opcode (a reply, a gratuitous request, or a request it sends itself).
     if (senderMac != ourMac && set.containsIpv4(senderIp)) {
@@ -166,6 +173,7 @@ public final class Responder {
     long ourMac = socket == null ? -1 : socket.mac();
     long targetHi = NdpFrames.targetHi(frame);
     long targetLo = NdpFrames.targetLo(frame);
+    learnNdp(frame, targetHi, targetLo);
     if (!set.containsIpv6(targetHi, targetLo)) {
       return NdpFrames.icmpType(frame) == SOLICITATION
           ? Verdict.NOT_OWNED
@@ -201,6 +209,22 @@ public final class Responder {
           NdpFrames.FLAG_SOLICITED | NdpFrames.FLAG_OVERRIDE);
     }
     return socket.send(out) ? Verdict.ANSWERED : Verdict.SEND_FAILED;
+  }
+
+  /** An NA tells the target's MAC, an NS its sender's (when they are unicast targets). */
+  private void learnNdp(ByteBuf frame, long targetHi, long targetLo) {
+    if (neighbours.isEmpty()) {
+      return;
+    }
+    if (NdpFrames.icmpType(frame) == ADVERTISEMENT) {
+      long mac = NdpFrames.linkLayerOption(frame, TARGET_LINK_LAYER);
+      neighbours.learnIpv6(targetHi, targetLo, mac < 0 ? NdpFrames.ethernetSource(frame) : mac);
+    } else {
+      long mac = NdpFrames.linkLayerOption(frame, SOURCE_LINK_LAYER);
+      if (mac >= 0) { // a solicitation from "::" or without the option tells nothing
+        neighbours.learnIpv6(NdpFrames.sourceHi(frame), NdpFrames.sourceLo(frame), mac);
+      }
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.InetAddresses;
 import dev.vipd.protocol.wire.NdpFrames;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEventLoop;
@@ -53,6 +54,8 @@ public final class Speaker implements AutoCloseable {
   private final GroupMembership groups;
   private final ByteBuf announcement = ByteBufAllocator.DEFAULT.directBuffer(128, 128);
   private final AutoCloseable meters;
+  private final UnicastRefresh unicast;
+  private volatile Set<InetAddress> unicastTargets = Set.of();
   private boolean closed;
 
   /** Wires already opened parts; {@link #open} is the usual way in. */
@@ -63,7 +66,8 @@ public final class Speaker implements AutoCloseable {
       L2Socket ndpSocket,
       GroupMembership groups,
       AnnouncerFactory announcers) {
-    this(interfaceName, responder, arpSocket, ndpSocket, groups, announcers, () -> { });
+    this(interfaceName, responder, arpSocket, ndpSocket, groups, announcers, () -> { },
+        new SimpleMeterRegistry());
   }
 
   private Speaker(
@@ -73,7 +77,8 @@ public final class Speaker implements AutoCloseable {
       L2Socket ndpSocket,
       GroupMembership groups,
       AnnouncerFactory announcers,
-      AutoCloseable meters) {
+      AutoCloseable meters,
+      MeterRegistry registry) {
     this.meters = meters;
     this.interfaceName = interfaceName;
     this.responder = responder;
@@ -81,6 +86,8 @@ public final class Speaker implements AutoCloseable {
     this.ndpSocket = ndpSocket;
     this.groups = groups;
     responder.attach(arpSocket, ndpSocket);
+    this.unicast = new UnicastRefresh(interfaceName, responder.neighbours(), arpSocket, ndpSocket,
+        registry, System::nanoTime);
     this.announcer = announcers.create(
         this::sendAnnouncement, vip -> responder.owned().contains(vip), responder::mayAnswer);
   }
@@ -124,7 +131,7 @@ public final class Speaker implements AutoCloseable {
                   new Announcer(
                       interfaceName, sink, settings, loop, System::nanoTime, owned, gate,
                       announced, registry),
-              drops);
+              drops, registry);
       speaker.start();
       return speaker;
     } catch (IOException | RuntimeException e) {
@@ -247,6 +254,25 @@ public final class Speaker implements AutoCloseable {
     return new BatchResult(new LinkedHashSet<>(released), failed);
   }
 
+  /**
+   * Sets the unicast targets (a pool's {@code announce.unicast-targets}) of each VIP this speaker
+   * may own: every announcement of a VIP is followed by a unicast ARP reply / NA to each of its
+   * targets. The targets' own frames then pass the socket filters, so that their MACs are learned
+   * even before this node owns anything.
+   */
+  public synchronized void setUnicastTargets(
+      Map<? extends InetAddress, ? extends List<InetAddress>> byVip) {
+    if (closed) {
+      return;
+    }
+    Set<InetAddress> before = unicastTargets;
+    unicastTargets = Set.copyOf(unicast.setTargets(byVip));
+    if (!before.equals(unicastTargets)) {
+      updateFilter(true, responder.owned());
+      updateFilter(false, responder.owned());
+    }
+  }
+
   /** The addresses answered for now. */
   public Set<InetAddress> owned() {
     return responder.owned().addresses();
@@ -269,12 +295,16 @@ public final class Speaker implements AutoCloseable {
     ByteBuf out = announcement.clear();
     if (vip instanceof Inet4Address v4) {
       ArpFrames.writeAnnouncement(out, arpSocket.mac(), InetAddresses.toInt(v4));
-      return arpSocket.send(out);
+      boolean ok = arpSocket.send(out);
+      unicast.refresh(vip);
+      return ok;
     }
     Inet6Address v6 = (Inet6Address) vip;
     NdpFrames.writeUnsolicitedAdvertisement(
         out, ndpSocket.mac(), InetAddresses.high(v6), InetAddresses.low(v6));
-    return ndpSocket.send(out);
+    boolean ok = ndpSocket.send(out);
+    unicast.refresh(vip);
+    return ok;
   }
 
   /**
@@ -282,8 +312,10 @@ public final class Speaker implements AutoCloseable {
    *
    * @return null on success, else the kernel's last refusal (the previous filter stays)
    */
-  private String updateFilter(boolean v4, AddressSet owned) {
+  private String updateFilter(boolean v4, AddressSet ownedOnly) {
     L2Socket socket = v4 ? arpSocket : ndpSocket;
+    Set<InetAddress> targets = unicastTargets;
+    AddressSet owned = targets.isEmpty() ? ownedOnly : ownedOnly.withAll(targets);
     List<SocketFilter> choices = v4
         ? BpfFilters.arpChoices(owned.ipv4Values())
         : BpfFilters.ndpChoices(owned.ipv6LowValues());
@@ -327,6 +359,7 @@ public final class Speaker implements AutoCloseable {
     closeQuietly(arpSocket);
     responder.close();
     closeQuietly(meters);
+    unicast.close();
     announcement.release();
   }
 

@@ -77,7 +77,13 @@ final class KeyChecker {
     allowed.addAll(((ConfigObject) reference.toConfig().getValue("defaults.pool")).keySet());
     for (int i = 0; i < pools.size(); i++) {
       if (pools.get(i).valueType() == ConfigValueType.OBJECT) {
-        checkKeys((ConfigObject) pools.get(i), allowed, "vipd.pools[" + i + "]");
+        ConfigObject pool = (ConfigObject) pools.get(i);
+        checkKeys(pool, allowed, "vipd.pools[" + i + "]");
+        ConfigValue announce = pool.get("announce");
+        if (announce != null && announce.valueType() == ConfigValueType.OBJECT) {
+          walk((ConfigObject) announce, (ConfigObject) reference.toConfig()
+              .getValue("defaults.pool.announce"), "vipd.pools[" + i + "].announce");
+        }
       }
     }
   }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ final class PoolBinder {
 
   /** Where a VIP was first seen: its pool and the entry that produced it. */
   private record Claim(String pool, String entryPath, SourceLine where) {}
+
+  /** A handful of gateways or routers; every announcement costs one frame per target. */
+  static final int MAX_UNICAST_TARGETS = 16;
 
   private final Problems problems;
   private final Config defaults;
@@ -100,11 +104,59 @@ final class PoolBinder {
     Boolean preempt = r.bool("preempt");
     Duration preemptDelay = r.duration("preempt-delay", Duration.ZERO, Duration.ofHours(1));
     List<String> checks = checkNames(r);
+    List<InetAddress> targets = unicastTargets(r);
     if (problems.count() > before) {
       return null;
     }
     return new PoolConfig(name, interfaceName, addresses, selector, preferred, preempt,
-        preemptDelay, checks);
+        preemptDelay, checks, targets);
+  }
+
+  /**
+   * The pool's {@code announce.unicast-targets}: IP literals of neighbours (gateways, routers),
+   * unicast, not a VIP, no duplicates, at most {@value #MAX_UNICAST_TARGETS}.
+   */
+  private List<InetAddress> unicastTargets(ConfigReader r) {
+    String key = "announce.unicast-targets";
+    List<String> literals = r.strings(key);
+    if (literals == null) {
+      return null;
+    }
+    if (literals.size() > MAX_UNICAST_TARGETS) {
+      r.problem(key, literals.size() + " unicast targets (expected: at most "
+          + MAX_UNICAST_TARGETS + ")");
+      return null;
+    }
+    List<InetAddress> out = new ArrayList<>();
+    for (int i = 0; i < literals.size(); i++) {
+      String path = r.path(key) + "[" + i + "]";
+      InetAddress a = IpLiterals.parse(literals.get(i));
+      String why = targetProblem(a, literals.get(i), out);
+      if (why != null) {
+        problems.add(problems.originOf(path), path, why);
+      } else {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** What is wrong with unicast target {@code a} (written {@code literal}), or null. */
+  private String targetProblem(InetAddress a, String literal, List<InetAddress> earlier) {
+    if (a == null) {
+      return "not an IP literal: " + literal;
+    }
+    boolean v4LinkLocalOrBroadcast = a instanceof Inet4Address
+        && (a.isLinkLocalAddress() || IpLiterals.format(a).equals("255.255.255.255"));
+    if (a.isAnyLocalAddress() || a.isMulticastAddress() || a.isLoopbackAddress()
+        || v4LinkLocalOrBroadcast) {
+      return "not a unicast neighbour address: " + literal;
+    }
+    if (earlier.contains(a)) {
+      return "duplicate unicast target: " + literal;
+    }
+    Claim vip = claims.get(a);
+    return vip == null ? null : "unicast target " + literal + " is a VIP of pool " + vip.pool();
   }
 
   /** The pool's health-check names; each must name a check defined in the file. */

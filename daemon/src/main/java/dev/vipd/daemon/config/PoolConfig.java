@@ -22,7 +22,8 @@ public record PoolConfig(
     List<String> preferredNodes,
     boolean preempt,
     Duration preemptDelay,
-    List<String> healthChecks) {
+    List<String> healthChecks,
+    List<InetAddress> unicastTargets) {
 
   public PoolConfig {
     Objects.requireNonNull(name, "name");
@@ -32,5 +33,6 @@ public record PoolConfig(
     preferredNodes = List.copyOf(preferredNodes);
     Objects.requireNonNull(preemptDelay, "preemptDelay");
     healthChecks = List.copyOf(healthChecks);
+    unicastTargets = List.copyOf(unicastTargets);
   }
 }

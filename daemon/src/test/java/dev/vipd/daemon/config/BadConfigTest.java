@@ -69,6 +69,12 @@ class BadConfigTest {
         Arguments.of("long-node-name", "2: vipd.node.name: node name too long: 66 bytes"
             + " (expected: 1-64, the limit of the liveness beacon)"),
         // The announcer's own limit, not one the data plane would refuse after the reload began.
+        Arguments.of("unicast-target-is-vip", "4: vipd.pools[0].announce.unicast-targets[1]:"
+            + " unicast target 198.51.100.101 is a VIP of pool web"),
+        Arguments.of("unicast-target-multicast", "4: vipd.pools[0].announce.unicast-targets[1]:"
+            + " not a unicast neighbour address: ff02::1"),
+        Arguments.of("unicast-target-typo", "4: vipd.pools[0].announce.unicast-target: unknown"
+            + " key (did you mean unicast-targets?)"),
         Arguments.of("announce-too-fast", "4: vipd.announce.frames-per-second: out of range:"
             + " 200000 (expected: 1-100000)"));
   }

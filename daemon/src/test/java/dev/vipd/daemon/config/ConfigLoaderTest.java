@@ -43,7 +43,7 @@ class ConfigLoaderTest {
         List.of(ip("198.51.100.100"), ip("198.51.100.110"), ip("198.51.100.111"),
             ip("198.51.100.112"), ip("198.51.100.113"), ip("2001:db8::100")),
         Map.of("rack", "r1"), List.of("h1"), true, Duration.ofSeconds(45),
-        List.of("web", "db")));
+        List.of("web", "db"), List.of(ip("198.51.100.1"), ip("2001:db8::1"))));
     PoolConfig db = config.pools().get(1);
     assertThat(db.addresses()).containsExactly(
         ip("203.0.113.0"), ip("203.0.113.1"), ip("203.0.113.2"), ip("203.0.113.3"),
