@@ -83,6 +83,7 @@ final class VipdDaemon implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile ClusterNode cluster;
+  private final UnservableReporter unservable;
   private HttpEndpoint http;
   private ControlServer control;
   private boolean closed;
@@ -111,8 +112,9 @@ final class VipdDaemon implements AutoCloseable {
     };
     this.hooks = new HookRunner(config.hooks(), hookWorkers, unprivileged, metrics.registry());
     TakeoverTimer takeovers = new TakeoverTimer(metrics, System::currentTimeMillis);
+    this.unservable = new UnservableReporter(unservableReports, this::reportUnservable);
     this.dataPlane = new DataPlane(config.announce(), metrics.registry(), this::isHandingOver,
-        takeovers, binding, new UnservableReporter(unservableReports, this::reportUnservable));
+        takeovers, binding, unservable);
     this.bridge = new OwnershipBridge(dataPlane, metrics, hooks, takeovers, running);
     this.eligibility = new Eligibility(config.pools(),
         pools -> {
@@ -181,6 +183,7 @@ final class VipdDaemon implements AutoCloseable {
     refreshEligibility();
     cluster.setUnhealthyPools(eligibility.unhealthy());
     cluster.setLinkDownPools(eligibility.linkDown());
+    unservable.republish(); // what failed before the cluster member existed
     StatusView status = new StatusView(this);
     http = new HttpEndpoint(new InetSocketAddress(config.http().host(), config.http().port()),
         metrics.registry(), status::json, liveness::alive, liveness::describe);
@@ -241,11 +244,16 @@ final class VipdDaemon implements AutoCloseable {
 
   /**
    * The VIPs this node cannot serve now (their bind, join or filter failed), on the reporter's
-   * thread: the cluster should place them elsewhere. ClusterNode.setUnservable is not on main
-   * yet; until then they are only logged here (and retried, counted and shown in /status).
+   * thread: published in this node's signed status, so the writer places them elsewhere (they are
+   * retried, counted and shown in /status meanwhile).
    */
   private void reportUnservable(Set<InetAddress> vips) {
-    log.warn("op=unservable vips={} msg=\"cannot serve these VIPs here\"", vips.size());
+    ClusterNode c = cluster;
+    if (c != null) {
+      c.setUnservable(vips);
+    }
+    log.info("op=unservable vips={} msg=\"published: the cluster places these elsewhere\"",
+        vips.size());
   }
 
   /** The VIPs the data plane failed to serve (for /status). */
