@@ -5,9 +5,9 @@
 
 In the failover lab (lab.py), two hosts run vipd with one pool of --vips IPv6 VIPs
 (2001:db8:1:N::/118 blocks; documentation space). h1 starts alone and takes every VIP; h2 joins.
-Then, until --seconds have passed, the owner is stopped with SIGTERM every 30 s (it hands all the
-VIPs over, the other host acquires, binds and announces them) and started again: the busiest
-thing vipd does, repeated. Each flag set (added after the launcher's defaults; NAME= alone is the
+Then, until --seconds have passed, the owner is stopped with SIGTERM (it hands all the VIPs
+over, the other host acquires, binds and announces them) and started again: the busiest thing
+vipd does, repeated. Each flag set (added after the launcher's defaults; NAME= alone is the
 shipped flags) runs the same sequence. From -Xlog:gc,safepoint of both hosts it reports the
 longest GC pause, the longest safepoint (time to reach it plus time at it: what really stalls
 the beacon threads), the pauses over 10 ms, and the peer suspicions the daemons logged.
@@ -61,18 +61,29 @@ def write_conf(peer, host, tmp, n):
 """)
 
 
-def owned(peer, host):
-    st = peer.status(host) or {}
-    return sum(1 for p in st.get("pools", []) for v in p["vips"] if v.get("owner") == host)
+def log_size(peer, host):
+    try:
+        return os.path.getsize(peer.log_path(host))
+    except OSError:
+        return 0
 
 
-def wait_owned(peer, host, n, limit_s=120):
-    deadline = time.time() + limit_s
-    while time.time() < deadline:
-        if owned(peer, host) >= n:
-            return True
-        time.sleep(0.5)
-    return False
+def acquired_since(peer, host, offset):
+    """VIPs the host logged as acquired after byte offset of its log (not /status: rendering
+    10,000 VIPs as JSON every poll would itself load the JVM being measured)."""
+    with open(peer.log_path(host), errors="replace") as f:
+        f.seek(offset)
+        return sum(1 for line in f if "op=acquired vip=" in line)
+
+
+def wait_owned(peer, host, n, offset, limit_s=240):
+    """Seconds until the host acquired n VIPs after offset, or None after limit_s."""
+    t0 = time.time()
+    while time.time() - t0 < limit_s:
+        if acquired_since(peer, host, offset) >= n:
+            return round(time.time() - t0, 1)
+        time.sleep(1.0)
+    return None
 
 
 def start(peer, host):
@@ -106,17 +117,21 @@ def run_set(name, opts, args, the_lab, tmp, write):
         write_conf(peer, h, tmp, args.vips)
     t_begin = time.time()
     try:
+        off = log_size(peer, "h1")
         start(peer, "h1")
-        ok = wait_owned(peer, "h1", args.vips)
-        print(f"  {name}: h1 owns {owned(peer, 'h1')} VIPs ({ok})", flush=True)
+        took = [wait_owned(peer, "h1", args.vips, off)]
+        print(f"  {name}: h1 acquired {args.vips} VIPs in {took[0]} s after READY", flush=True)
         start(peer, "h2")
         owner, other, moves = "h1", "h2", 0
         while time.time() - t_begin < args.seconds:
-            time.sleep(30)
-            peer.terminate(owner, 60)
-            ok = wait_owned(peer, other, args.vips)
+            time.sleep(10)
+            off = log_size(peer, other)
+            peer.terminate(owner, 120)  # SIGTERM: hands every VIP over first
+            took.append(wait_owned(peer, other, args.vips, off))
             moves += 1
-            print(f"  {name}: {other} took {owned(peer, other)} VIPs ({ok})", flush=True)
+            print(f"  {name}: {other} took {args.vips} VIPs in {took[-1]} s", flush=True)
+            if time.time() - t_begin >= args.seconds:
+                break
             start(peer, owner)
             owner, other = other, owner
         rss = {h: rss_mib(peer, h) for h in HOSTS}
@@ -134,6 +149,7 @@ def run_set(name, opts, args, the_lab, tmp, write):
     steady = [p for p in pauses if p[1] > 10.0]  # after the first 10 s of a JVM: not start-up
     row = {"type": "gcpause", "opts": name, "jvm_opts": opts, "profile": args.profile,
            "vips": args.vips, "seconds": round(time.time() - t_begin), "moves": moves,
+           "acquire_all_s": took,
            "gc_pauses": len(pauses), "max_pause_ms": max((p[0] for p in pauses), default=None),
            "max_pause": max(pauses, default=None),
            "max_pause_after_10s_ms": max((p[0] for p in steady), default=None),
@@ -159,7 +175,7 @@ def rss_mib(peer, host):
 
 def main():
     ap = argparse.ArgumentParser(prog="gcpause.py")
-    ap.add_argument("--seconds", type=int, default=180)
+    ap.add_argument("--seconds", type=int, default=120, help="at least one hand-over (120)")
     ap.add_argument("--vips", type=int, default=10000)
     ap.add_argument("--profile", default="fastest")
     ap.add_argument("--opts", action="append", default=None)
