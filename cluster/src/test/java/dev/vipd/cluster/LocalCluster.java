@@ -19,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -29,6 +33,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class LocalCluster implements AutoCloseable {
   static final byte[] KEY = filled(7);
   static final byte[] OTHER_KEY = filled(9);
+
+  /**
+   * 100 ms x 30 = 3 s: these nodes share one JVM, so a GC pause or a starved machine stalls every
+   * beacon at once and the default 560 ms would suspect peers that are fine. No test here measures
+   * detection speed; the ITs with one process per node do.
+   */
+  static final FailureDetectionProfile SLACK =
+      new FailureDetectionProfile("test-slack", Duration.ofMillis(100), 30, 3);
 
   final String name = "vipd-test-" + UUID.randomUUID();
   final int hazelcastPort;
@@ -71,8 +83,10 @@ final class LocalCluster implements AutoCloseable {
       peers.add(new InetSocketAddress(host(i), hazelcastPort));
     }
     return new ClusterSettings(name, nodeName(index), Map.of("idx", Integer.toString(index)),
-        host(index), hazelcastPort, peers, beaconPort, FailureDetectionProfile.DEFAULT, policy,
-        ClusterSecret.of(key), Duration.ofMillis(200));
+        host(index), hazelcastPort, peers, beaconPort, SLACK, policy,
+        // A 1 s hand-over grace (production: 200 ms): the successors here share one loaded JVM
+        // and must have acquired before the leaver lets go, which the tests check.
+        ClusterSecret.of(key), Duration.ofSeconds(1));
   }
 
   ClusterNode start(int index) throws IOException {
@@ -103,9 +117,42 @@ final class LocalCluster implements AutoCloseable {
     return started;
   }
 
+  /**
+   * Starts every node at once, as hosts booted together do: one after another, each start
+   * blocking on its Hazelcast join, could outlast the cold-start settle window on a slow machine.
+   */
   void startAll() throws IOException {
+    List<Recorder> recs = new ArrayList<>();
+    List<SimpleMeterRegistry> regs = new ArrayList<>();
+    List<CompletableFuture<ClusterNode>> starts = new ArrayList<>();
+    // Own threads: the common pool has one worker on a 2-core machine, which would start them in
+    // turn.
+    ExecutorService starters = Executors.newFixedThreadPool(size);
     for (int i = 0; i < size; i++) {
-      start(i);
+      Recorder recorder = new Recorder(nodeName(i), log);
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      ClusterSettings settings = settings(i, KEY);
+      recs.add(recorder);
+      regs.add(registry);
+      starts.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return ClusterNode.start(settings, pools, recorder, registry);
+        } catch (IOException e) {
+          throw new CompletionException(e);
+        }
+      }, starters));
+    }
+    starters.shutdown();
+    for (int i = 0; i < size; i++) {
+      ClusterNode started;
+      try {
+        started = starts.get(i).join();
+      } catch (CompletionException e) {
+        throw new IOException("starting " + nodeName(i), e.getCause());
+      }
+      nodes.put(nodeName(i), started);
+      recorders.put(nodeName(i), recs.get(i));
+      registries.put(nodeName(i), regs.get(i));
     }
   }
 

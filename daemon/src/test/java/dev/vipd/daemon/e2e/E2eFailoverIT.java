@@ -71,7 +71,7 @@ class E2eFailoverIT extends E2eLabTest {
       victim.vipd.destroyForcibly();
       assertThat(E2eLab.waitFor(victim.vipd, Duration.ofSeconds(10))).isTrue();
       for (Prober p : probers) {
-        assertThat(p.awaitAnsweredByOtherThan(victim.name, 10, 5_000))
+        assertThat(p.awaitAnsweredByOtherThan(victim.name, 10, 20_000))
             .as("a survivor answers after kill -9 of " + victim.name).isTrue();
       }
       System.out.printf("E2E kill -9 %s: all its VIPs answered elsewhere %d ms after the kill%n",
@@ -296,7 +296,7 @@ class E2eFailoverIT extends E2eLabTest {
       prober.awaitRequests(20, 5_000);
       long t0 = System.nanoTime();
       node.stopService();
-      assertThat(prober.awaitAnsweredByOtherThan(node.name, 10, 5_000))
+      assertThat(prober.awaitAnsweredByOtherThan(node.name, 10, 20_000))
           .as("another host answers after the service on " + node.name + " stopped").isTrue();
       System.out.printf("E2E health: %s answered elsewhere %d ms after the service stopped%n",
           VIP, (System.nanoTime() - t0) / 1_000_000);
@@ -343,7 +343,7 @@ class E2eFailoverIT extends E2eLabTest {
       exited = E2eLab.waitFor(node.vipd, Duration.ofSeconds(15));
       exitMillis = (System.nanoTime() - t0) / 1_000_000;
       for (Prober p : probers) {
-        p.awaitAnsweredByOtherThan(node.name, 10, 5_000);
+        p.awaitAnsweredByOtherThan(node.name, 10, 20_000);
       }
     } finally {
       summaries = stopAll(probers);
@@ -372,7 +372,7 @@ class E2eFailoverIT extends E2eLabTest {
       assertThat(prober.lastAnswer()).isEqualTo(node.name);
       long t0 = System.nanoTime();
       e2e.lab.inBridge("ip", "link", "set", node.edgePort(), "down");
-      assertThat(prober.awaitAnsweredByOtherThan(node.name, 10, 5_000))
+      assertThat(prober.awaitAnsweredByOtherThan(node.name, 10, 20_000))
           .as("another host answers " + EDGE_VIP + " after " + node.name + " lost carrier on eth1")
           .isTrue();
       System.out.printf("E2E carrier loss %s eth1: %s answered elsewhere after %d ms%n", node.name,

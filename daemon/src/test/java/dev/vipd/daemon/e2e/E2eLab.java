@@ -339,7 +339,7 @@ public final class E2eLab implements AutoCloseable {
         "  ]",
         "  health-checks {",
         "    svc { type = tcp, host = \"127.0.0.1\", port = " + SERVICE_PORT
-            + ", interval = 200ms, timeout = 100ms, rise = 1, fall = 1 }",
+            + ", interval = 500ms, timeout = 400ms, rise = 1, fall = 2 }",
         "  }",
         "  announce { garp-interval = 100ms }",
         "  http { listen = \"" + n.address() + ":9476\" }",

@@ -89,7 +89,7 @@ class E2eNonRootIT {
       long t0 = System.nanoTime();
       victim.vipd.destroyForcibly();
       assertThat(E2eLab.waitFor(victim.vipd, Duration.ofSeconds(10))).isTrue();
-      assertThat(prober.awaitAnsweredByOtherThan(victim.name, 10, 5_000))
+      assertThat(prober.awaitAnsweredByOtherThan(victim.name, 10, 20_000))
           .as("a survivor answers for " + VIP + " after kill -9 of " + victim.name).isTrue();
       System.out.printf("E2E non-root kill -9 %s: %s answered elsewhere after %d ms: %s%n",
           victim.name, VIP, (System.nanoTime() - t0) / 1_000_000, prober.stop());

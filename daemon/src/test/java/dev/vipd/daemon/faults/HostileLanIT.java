@@ -181,7 +181,7 @@ class HostileLanIT extends FaultLabTest {
         prober.awaitRequests(20, 5_000);
         t0 = System.nanoTime();
         victim.vipd.destroyForcibly();
-        failedOver = prober.awaitAnsweredByOtherThan(victim.name, 10, 5_000);
+        failedOver = prober.awaitAnsweredByOtherThan(victim.name, 10, 20_000);
         long failoverMillis = Await.millisSince(t0);
         for (int s = 0; s < 8; s++) {
           abuse.trickle();
