@@ -38,9 +38,10 @@ class ControlServerCrowdTest {
       Thread.sleep(200); // the crowd is accepted: every slot is taken by a client that waits
       for (int i = 0; i < 10; i++) {
         long t0 = System.nanoTime();
-        ControlReply reply = ControlClient.send(path, "status", Duration.ofSeconds(2));
+        ControlReply reply = ControlClient.send(path, "status", Duration.ofSeconds(10));
         assertThat(reply.ok()).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+        // Well inside the crowd's 30 s timeout: room was made, the client did not wait it out.
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         SocketChannel idle = SocketChannel.open(UnixDomainSocketAddress.of(path));
         crowd.add(idle); // and the crowd keeps growing
       }

@@ -140,7 +140,8 @@ class HttpLimitsTest {
       System.out.printf("slow /status: /healthz in %d ms, /status 503 after %d ms%n",
           healthTook.toMillis(), statusTook.toMillis());
       assertThat(health.code()).isEqualTo(200);
-      assertThat(healthTook).isLessThan(Duration.ofMillis(400));
+      assertThat(healthTook).as("/healthz answered before the slow /status gave up")
+          .isLessThan(statusTook);
       assertThat(status.code()).isEqualTo(503);
       assertThat(status.body()).contains("status not ready within 500 ms");
       assertThat(statusTook).isGreaterThanOrEqualTo(Duration.ofMillis(450));
