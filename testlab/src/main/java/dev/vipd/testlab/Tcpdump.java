@@ -19,10 +19,11 @@ public final class Tcpdump implements AutoCloseable {
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
 
   private Tcpdump(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::read, "tcpdump-reader");
+    reader = new Thread(this::read, "tcpdump-reader");
     reader.setDaemon(true);
     reader.start();
   }
@@ -59,6 +60,24 @@ public final class Tcpdump implements AutoCloseable {
   /** Waits until a captured line matches {@code match} and returns the milliseconds that took. */
   public long await(String what, Duration timeout, Predicate<String> match) {
     return Await.until(what, timeout, () -> saw(match), () -> ": captured " + lines);
+  }
+
+  /**
+   * Stops the capture with SIGINT, as a user would, and returns its whole output, the summary
+   * lines ("N packets captured", "N packets dropped by kernel") included.
+   */
+  public String stop() {
+    if (process.isAlive()) {
+      Processes.signal(process.pid(), "INT");
+    }
+    Processes.waitFor(process, Duration.ofSeconds(10));
+    try {
+      reader.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    return String.join("\n", lines);
   }
 
   private void read() {

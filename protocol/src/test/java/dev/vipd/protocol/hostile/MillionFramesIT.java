@@ -14,8 +14,8 @@ import dev.vipd.protocol.wire.InetAddresses;
 import dev.vipd.testlab.Await;
 import dev.vipd.testlab.Host;
 import dev.vipd.testlab.NetnsLab;
-import dev.vipd.testlab.Processes;
 import dev.vipd.testlab.Sh;
+import dev.vipd.testlab.Tcpdump;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.IoEventLoop;
@@ -95,12 +95,10 @@ class MillionFramesIT {
         lab.inBridge("ip", "link", "set", client.port(), "mtu", Integer.toString(JUMBO));
         h1.run("ip", "link", "set", "eth0", "mtu", Integer.toString(JUMBO));
         client.run("ip", "link", "set", "eth0", "mtu", Integer.toString(JUMBO));
-        Process capture = client.spawn("tcpdump", "-n", "-i", "eth0", "-B", "16384", "-w",
-            "/dev/null", unexpectedAnswers(maker));
-        Await.sleep(1000); // tcpdump attaches its filter
-        Process allFromH1 = client.spawn("tcpdump", "-n", "-i", "eth0", "-B", "16384", "-w",
-            "/dev/null", "ether src " + H1_MAC);
-        Await.sleep(500);
+        Tcpdump capture = Tcpdump.start(client, "eth0", "-B", "16384", "-w", "/dev/null",
+            unexpectedAnswers(maker));
+        Tcpdump allFromH1 = Tcpdump.start(client, "eth0", "-B", "16384", "-w", "/dev/null",
+            "ether src " + H1_MAC);
         try {
           long t0 = System.nanoTime();
           for (int i = 0; i < FRAMES; i++) {
@@ -112,7 +110,19 @@ class MillionFramesIT {
             }
           }
           long sendMillis = (System.nanoTime() - t0) / 1_000_000;
-          Await.sleep(1500); // the last frames are handled
+          // The last frames are handled: the counts stop moving (a loaded machine can leave the
+          // responder's loop well behind the sender).
+          long[] last = {-1, -1};
+          Await.until("the responder and the witness catch up", Duration.ofSeconds(60), () -> {
+            long now = verdicts(registry) + socketDrops(registry);
+            long seen = witnessed.get() + socketDrops(witnessArpMeters)
+                + socketDrops(witnessNdpMeters);
+            boolean settled = now == last[0] && seen == last[1];
+            last[0] = now;
+            last[1] = seen;
+            Await.sleep(400);
+            return settled;
+          }, () -> ": responder " + last[0] + ", witness " + last[1]);
           long verdicts = verdicts(registry);
           long drops = socketDrops(registry);
           long witness = witnessed.get() + socketDrops(witnessArpMeters)
@@ -181,12 +191,8 @@ class MillionFramesIT {
         + " and not ip6[48:2] = 0xfe80 and not (" + v6 + ")))";
   }
 
-  private static String stopCapture(Process tcpdump) throws Exception {
-    if (tcpdump.isAlive()) {
-      Processes.signal(tcpdump.pid(), "INT");
-    }
-    Processes.waitFor(tcpdump, Duration.ofSeconds(10));
-    return new String(tcpdump.getInputStream().readAllBytes());
+  private static String stopCapture(Tcpdump tcpdump) {
+    return tcpdump.stop();
   }
 
   private static long captured(String tcpdumpOutput) {
