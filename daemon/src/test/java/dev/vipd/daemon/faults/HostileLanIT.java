@@ -11,8 +11,8 @@ import dev.vipd.protocol.wire.ArpFrames;
 import dev.vipd.protocol.wire.InetAddresses;
 import dev.vipd.protocol.wire.NdpFrames;
 import dev.vipd.testlab.Await;
-import dev.vipd.testlab.Processes;
 import dev.vipd.testlab.Sh;
+import dev.vipd.testlab.Tcpdump;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -87,11 +87,10 @@ class HostileLanIT extends FaultLabTest {
     Node owner6 = e2e.node(before.get(VIP6));
     double conflicts4 = conflicts(owner4, VIP4);
     double conflicts6 = conflicts(owner6, VIP6);
-    Process capture4 = e2e.client.spawn("tcpdump", "-tt", "-n", "-l", "-i", "eth0",
+    Tcpdump capture4 = Tcpdump.start(e2e.client, "eth0", "-tt",
         "arp and ether src " + owner4.host.mac() + " and arp[14:4] = arp[24:4]");
-    Process capture6 = e2e.client.spawn("tcpdump", "-tt", "-n", "-l", "-i", "eth0",
+    Tcpdump capture6 = Tcpdump.start(e2e.client, "eth0", "-tt",
         "icmp6 and ip6[40] = 136 and ether src " + owner6.host.mac());
-    Await.sleep(1000); // tcpdump attaches its filters
     IoEventLoop loop = (IoEventLoop) group.next();
     int sent = 0;
     long spoofStart = System.currentTimeMillis();
@@ -115,7 +114,12 @@ class HostileLanIT extends FaultLabTest {
         Await.sleep(SPOOF_PERIOD_MS);
       }
     }
-    Await.sleep(1500);
+    // The owners count what they received: wait (bounded) until the counts reach what was sent.
+    int spoofs = sent;
+    Await.until("the owners count every spoof", Duration.ofSeconds(20),
+        () -> conflicts(owner4, VIP4) - conflicts4 >= spoofs
+            && conflicts(owner6, VIP6) - conflicts6 >= spoofs, () -> "");
+    Await.sleep(1000); // and no more than that: a late extra count would show now
     List<Long> defended4 = stop(capture4, spoofStart);
     List<Long> defended6 = stop(capture6, spoofStart);
     double counted4 = conflicts(owner4, VIP4) - conflicts4;
@@ -332,11 +336,9 @@ class HostileLanIT extends FaultLabTest {
   }
 
   /** Stops a tcpdump and returns its frames' times in ms after {@code originMillis}. */
-  private static List<Long> stop(Process tcpdump, long originMillis) throws Exception {
-    Processes.signal(tcpdump.pid(), "INT");
-    Processes.waitFor(tcpdump, Duration.ofSeconds(10));
+  private static List<Long> stop(Tcpdump tcpdump, long originMillis) {
     List<Long> times = new ArrayList<>();
-    for (String line : new String(tcpdump.getInputStream().readAllBytes()).split("\n")) {
+    for (String line : tcpdump.stop().split("\n")) {
       Matcher m = TIME.matcher(line);
       if (m.find()) {
         times.add(Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2)) / 1000
