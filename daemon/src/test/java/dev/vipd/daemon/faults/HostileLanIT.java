@@ -258,7 +258,7 @@ class HostileLanIT extends FaultLabTest {
     List<String[]> cases = List.of(
         new String[] {"\"198.51.100.100-198.51.100.103\"", "\"198.51.100.100-198.51.100.103\","
             + " \"198.51.100.300\"", "vipd.pools[0].addresses[1]"},
-        new String[] {"interval = 200ms", "interval = \"soon\"", "vipd.health-checks.svc.interval"},
+        new String[] {"interval = 500ms", "interval = \"soon\"", "vipd.health-checks.svc.interval"},
         new String[] {"{ name = \"edge\"", "{ name = \"web\"", "vipd.pools[1].name"},
         new String[] {"garp-interval = 100ms", "garp-interval = 100ms, garp-count = 0",
             "vipd.announce.garp-count"},
