@@ -317,8 +317,10 @@ final class Coordinator {
     causeMillis = Long.MAX_VALUE;
     if (owners.hasHealConflicts()) {
       if (self.equals(writer) && !fenced.getAsBoolean() && !suspended && quorum) {
+        // A peer without its status after MERGED yet (or with the one it published while
+        // merging, standby = merging, that the table merge brings) waits (issue 12).
         ElectionInput in = round.input();
-        owners.resolveHeal(in::mayKeep, this::unpublished, nowMillis, ticker.getAsLong());
+        owners.resolveHeal(in::mayKeep, this::undecided, nowMillis, ticker.getAsLong());
         round = Round.of(candidates(), pools, current(), settings.policy(),
             nodeStates.nowMillis(), sinceJoined, expectedMembers, poolAgesMillis());
       } else {
@@ -359,11 +361,12 @@ final class Coordinator {
     return candidates;
   }
 
-  /** Whether {@code node} is in the view but has not published its status yet. */
-  private boolean unpublished(String node) {
+  /** Whether {@code node} (a peer in the view) is unsettled after a merge: see the caller. */
+  private boolean undecided(String node) {
     for (ViewMember m : view) {
-      if (m.name().equals(node) && nodeStates.of(m) == null) {
-        return true;
+      if (m.name().equals(node) && !m.self()) {
+        NodeState s = nodeStates.of(m);
+        return s == null || !s.standby().isEmpty() || suspects.contains(node);
       }
     }
     return false;
