@@ -187,4 +187,25 @@ class HealTest {
       assertThat(lab.recorder.vips()).contains(WEB.get(0));
     }
   }
+
+  /**
+   * The other half of that race: what a member publishes while Hazelcast merges it is carried
+   * into the other side by the table merge (latest update wins), where the writer read
+   * {@code standby = merging} as "may own nothing" and moved its VIPs away right after the heal.
+   * A merging member holds nothing locally but does not publish it.
+   */
+  @Test
+  void aMergingMemberOwnsNothingButDoesNotPublishStandby() {
+    try (CoordinatorLab lab = new CoordinatorLab("n1", List.of("n1"), NONE, POOLS)) {
+      lab.advanceMillis(Round.SETTLE_MILLIS);
+      lab.core.evaluate();
+      assertThat(lab.recorder.vips()).hasSize(3);
+      lab.core.suspend(Reason.MEMBER_LOST);
+      lab.core.evaluate();
+      assertThat(lab.recorder.vips()).as("owns nothing while merging").isEmpty();
+      assertThat(dev.vipd.cluster.member.NodeState.open(lab.tables.states.get("n1"), lab.secret))
+          .hasValueSatisfying(st -> assertThat(st.standby()).isEmpty());
+      assertThat(lab.core.status().owners()).isNotEmpty();
+    }
+  }
 }

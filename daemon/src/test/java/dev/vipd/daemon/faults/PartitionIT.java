@@ -75,6 +75,8 @@ class PartitionIT extends FaultLabTest {
         .toList();
     try (TwoMacWatch watch = new TwoMacWatch(e2e.client, e2e.allVips())) {
       Await.sleep(1500);
+      Map<String, Double> conflictsBefore =
+          Invariants.perNode(e2e, "vipd_address_conflicts_total");
       long cutAt = watch.now();
       if (asymmetric) {
         Nft.dropFrom(a.get(0).host, addresses(b)); // a hears nothing from b; b hears a
@@ -91,6 +93,9 @@ class PartitionIT extends FaultLabTest {
       Map<String, String> ownersB = E2eLab.owners(b.get(0).status());
       Set<String> membersA = E2eLab.members(a.get(0).status()).keySet();
       Set<String> membersB = E2eLab.members(b.get(0).status()).keySet();
+      Map<String, Double> conflictsInSplit = new TreeMap<>();
+      Invariants.perNode(e2e, "vipd_address_conflicts_total").forEach((node, n) ->
+          conflictsInSplit.put(node, n - conflictsBefore.getOrDefault(node, 0.0)));
       Map<String, Double> announcedBefore =
           Invariants.perNode(e2e, "vipd_announcements_total");
       long healAt = watch.now();
@@ -137,12 +142,12 @@ class PartitionIT extends FaultLabTest {
       System.out.printf("FAULTS partition %s: members during the split %s | %s; owned on both"
           + " sides %d (by different nodes %d), moved at the heal %d of %d VIPs; not on the"
           + " pre-split owner after: %s; two-MAC window %d ms (at most %d VIPs at once, cut at"
-          + " %d ms); heal -> Hazelcast merge %d ms; merge -> one MAC per VIP %d ms; heal -> one"
+          + " %d ms; conflicts counted during the split %s); heal -> Hazelcast merge %d ms; merge -> one MAC per VIP %d ms; heal -> one"
           + " MAC per VIP %d ms; announcements from the heal on %s (winners %s); %s%n  before"
           + " %s%n  side A %s%n  side B %s%n  after  %s%n", what,
           membersA, membersB, bothSides.size(), contested.size(), moved.size(),
           e2e.allVips().size(), notOnPreSplitOwner, watch.windowMillis(),
-          watch.maxVipsWithTwoMacs(), cutAt, mergedAt - healAt, oneMacAt - mergedAt,
+          watch.maxVipsWithTwoMacs(), cutAt, conflictsInSplit, mergedAt - healAt, oneMacAt - mergedAt,
           oneMacAt - healAt, announcedAtHeal, winners, after, before.values(), ownersA.values(), ownersB.values(),
           after.owners().values());
       assertThat(moved).as("only VIPs owned on both sides move").isSubsetOf(bothSides);
