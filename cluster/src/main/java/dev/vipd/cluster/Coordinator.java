@@ -178,22 +178,25 @@ final class Coordinator {
   /** Replaces this node's conditions and publishes them. */
   void updateSelf(SelfStatus next) {
     tracker.setHandingOver(next.drained() || next.leaving());
-    nodeStates.publish(next, pools, standby(), false);
+    nodeStates.publish(next, pools, standby(false), false);
   }
 
   /** Publishes this node's status again (at start, after a merge replaced the tables). */
   void republishSelf() {
     tracker.setHandingOver(nodeStates.status().drained() || nodeStates.status().leaving());
-    nodeStates.publish(nodeStates.status(), pools, standby(), true);
+    nodeStates.publish(nodeStates.status(), pools, standby(false), true);
   }
 
-  /** Why this node may own nothing now, as it publishes it; empty when it may. */
-  private String standby() {
+  /**
+   * Why this node may own nothing now; empty when it may. {@code merging} (until MERGED) stays
+   * local: the table merge carried it to the other side, whose writer moved our VIPs (issue 12).
+   */
+  private String standby(boolean local) {
     if (fenced.getAsBoolean()) {
       return "fenced";
     }
-    if (suspended) {
-      return "merging"; // settling into the other side's tables: owns nothing until MERGED
+    if (suspended && local) {
+      return "merging";
     }
     return trust.trusted() ? "" : "untrusted";
   }
@@ -304,7 +307,7 @@ final class Coordinator {
       membership.setBeaconPeers(peers);
     }
     trust.observe(view);
-    nodeStates.publish(nodeStates.status(), pools, standby(), false); // standby may have changed
+    nodeStates.publish(nodeStates.status(), pools, standby(false), false); // may have changed
     nodeStates.repair();
     long nowMillis = clock.millis();
     long sinceJoined = TimeUnit.NANOSECONDS.toMillis(ticker.getAsLong() - joinedNanos);
@@ -318,7 +321,7 @@ final class Coordinator {
     if (owners.hasHealConflicts()) {
       if (self.equals(writer) && !fenced.getAsBoolean() && !suspended && quorum) {
         ElectionInput in = round.input();
-        owners.resolveHeal(in::mayKeep, this::unpublished, nowMillis, ticker.getAsLong());
+        owners.resolveHeal(in::mayKeep, this::undecided, nowMillis, ticker.getAsLong());
         round = Round.of(candidates(), pools, current(), settings.policy(),
             nodeStates.nowMillis(), sinceJoined, expectedMembers, poolAgesMillis());
       } else {
@@ -349,7 +352,7 @@ final class Coordinator {
       boolean verified = verified(m);
       boolean suspected = suspects.contains(m.name());
       NodeState s = nodeStates.of(m);
-      String standby = m.self() ? standby() : s == null ? "" : s.standby();
+      String standby = m.self() ? standby(true) : s == null ? "" : s.standby();
       candidates.add(s == null
           ? Candidate.unpublished(m.name(), m.labels(), verified, suspected)
           : new Candidate(m.name(), m.labels(), verified, suspected, true, s.drained(),
@@ -359,11 +362,12 @@ final class Coordinator {
     return candidates;
   }
 
-  /** Whether {@code node} is in the view but has not published its status yet. */
-  private boolean unpublished(String node) {
+  /** Whether peer {@code node} is unsettled after a merge: no status, standby or suspected. */
+  private boolean undecided(String node) {
     for (ViewMember m : view) {
-      if (m.name().equals(node) && nodeStates.of(m) == null) {
-        return true;
+      if (m.name().equals(node) && !m.self()) {
+        NodeState s = nodeStates.of(m);
+        return s == null || !s.standby().isEmpty() || suspects.contains(node);
       }
     }
     return false;

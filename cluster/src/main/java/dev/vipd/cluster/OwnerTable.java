@@ -165,7 +165,8 @@ final class OwnerTable {
    * call {@link #settleHeal}.
    *
    * @param eligible whether a node may keep the given VIP now
-   * @param undecided whether a node is in the view but has not published its status yet
+   * @param undecided whether a node is in the view but its status is not settled yet (none
+   *     published, or the one it published while merging)
    */
   void resolveHeal(BiPredicate<String, InetAddress> eligible, Predicate<String> undecided,
       long nowMillis, long nowNanos) {
@@ -190,8 +191,9 @@ final class OwnerTable {
       Assignment winner = HealDecision.winner(mine, theirs, n -> eligible.test(n, mine.vip()));
       Assignment loser = winner == mine ? theirs : mine;
       Assignment fresh = HealDecision.resolve(winner, loser, tracker.floor(key), nowMillis);
-      log.info("op=heal-resolved vip={} to={} epoch={} over={}@{}", key, fresh.node(),
-          fresh.epoch(), loser.node(), loser.epoch());
+      log.info("op=heal-resolved vip={} to={} epoch={} over={}@{} loser_eligible={} waited={}",
+          key, fresh.node(), fresh.epoch(), loser.node(), loser.epoch(),
+          eligible.test(loser.node(), mine.vip()), waited);
       healConflicts.remove(key);
       tracker.offer(fresh);
       repair.remove(key);

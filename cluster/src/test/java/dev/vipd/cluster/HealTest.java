@@ -125,4 +125,87 @@ class HealTest {
           .containsExactly("put 198.51.100.1");
     }
   }
+
+  /**
+   * The race behind issue 12's flaky heal: the table merge brings the status n3 published while
+   * merging (standby), and n3's relayed assignments come on the topic before its status after
+   * MERGED. Deciding then would hand n3's own VIP to n1's takeover; the writer waits for n3's
+   * settled status instead (within {@link OwnerTable#HEAL_WAIT_NANOS}).
+   */
+  @Test
+  void aPreSplitOwnerStillMergingIsWaitedForNotOutvoted() {
+    try (CoordinatorLab lab = new CoordinatorLab("n1", List.of("n1", "n3"), NONE, POOLS)) {
+      lab.advanceMillis(Round.SETTLE_MILLIS);
+      lab.join("n3");
+      AssignmentCodec codec = new AssignmentCodec(lab.secret);
+      // while split, n1 took n3's VIP .1 over
+      Assignment took = new Assignment(WEB.get(0), "web", "n1", 2, Reason.MEMBER_LOST, 0, 0);
+      lab.core.onOwnerValue("198.51.100.1", codec.seal(took));
+      lab.core.evaluate();
+      // the merge: n3's status from while it merged, then its relayed, never lost, VIP .1
+      lab.publish(lab.state("n3", 2, POOLS, "merging"));
+      lab.core.onOwnerEvent(new OwnerEvent(OwnerEvent.Kind.RELAYED, codec.seal(
+          new Assignment(WEB.get(0), "web", "n3", 1, Reason.PLACEMENT, 0, 0))));
+      lab.advanceMillis(300);
+      lab.core.evaluate();
+      assertThat(lab.core.status().owners().get(WEB.get(0))).as("undecided while n3 merges")
+          .isEqualTo(took);
+      // n3's status after MERGED arrives: now the rule decides, for the owner before the split
+      lab.advanceMillis(300);
+      lab.publish(lab.state("n3", 3, POOLS, ""));
+      lab.core.evaluate();
+      assertThat(lab.core.status().owners().get(WEB.get(0))).satisfies(a -> {
+        assertThat(a.node()).isEqualTo("n3");
+        assertThat(a.epoch()).isEqualTo(3);
+      });
+      assertThat(lab.recorder.vips()).doesNotContain(WEB.get(0));
+    }
+  }
+
+  @Test
+  void aPreSplitOwnerThatStaysOnStandbyLosesAfterTheWait() {
+    try (CoordinatorLab lab = new CoordinatorLab("n1", List.of("n1", "n3"), NONE, POOLS)) {
+      lab.advanceMillis(Round.SETTLE_MILLIS);
+      lab.join("n3");
+      AssignmentCodec codec = new AssignmentCodec(lab.secret);
+      Assignment took = new Assignment(WEB.get(0), "web", "n1", 2, Reason.MEMBER_LOST, 0, 0);
+      lab.core.onOwnerValue("198.51.100.1", codec.seal(took));
+      lab.core.evaluate();
+      lab.publish(lab.state("n3", 2, POOLS, "fenced"));
+      lab.core.onOwnerEvent(new OwnerEvent(OwnerEvent.Kind.RELAYED, codec.seal(
+          new Assignment(WEB.get(0), "web", "n3", 1, Reason.PLACEMENT, 0, 0))));
+      lab.core.evaluate();
+      assertThat(lab.core.status().owners().get(WEB.get(0))).isEqualTo(took);
+      lab.advanceMillis(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+          OwnerTable.HEAL_WAIT_NANOS));
+      lab.core.evaluate();
+      assertThat(lab.core.status().owners().get(WEB.get(0))).as("n3 still cannot own")
+          .satisfies(a -> {
+            assertThat(a.node()).isEqualTo("n1");
+            assertThat(a.epoch()).isEqualTo(3);
+          });
+      assertThat(lab.recorder.vips()).contains(WEB.get(0));
+    }
+  }
+
+  /**
+   * The other half of that race: what a member publishes while Hazelcast merges it is carried
+   * into the other side by the table merge (latest update wins), where the writer read
+   * {@code standby = merging} as "may own nothing" and moved its VIPs away right after the heal.
+   * A merging member holds nothing locally but does not publish it.
+   */
+  @Test
+  void aMergingMemberOwnsNothingButDoesNotPublishStandby() {
+    try (CoordinatorLab lab = new CoordinatorLab("n1", List.of("n1"), NONE, POOLS)) {
+      lab.advanceMillis(Round.SETTLE_MILLIS);
+      lab.core.evaluate();
+      assertThat(lab.recorder.vips()).hasSize(3);
+      lab.core.suspend(Reason.MEMBER_LOST);
+      lab.core.evaluate();
+      assertThat(lab.recorder.vips()).as("owns nothing while merging").isEmpty();
+      assertThat(dev.vipd.cluster.member.NodeState.open(lab.tables.states.get("n1"), lab.secret))
+          .hasValueSatisfying(st -> assertThat(st.standby()).isEmpty());
+      assertThat(lab.core.status().owners()).isNotEmpty();
+    }
+  }
 }

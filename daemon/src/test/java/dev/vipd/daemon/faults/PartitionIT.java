@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * under quorum none: a 2+1 split (h4 stopped), a 2+2 split and an asymmetric cut, each held 10 s
  * and healed. Measured and printed: the two-MAC window, how many VIPs moved at the heal against
  * how many were owned on both sides, the time from the heal to Hazelcast's merge and from the
- * merge to one MAC per VIP. Asserted: only VIPs owned on both sides move, and one MAC per VIP
- * within 3 s of Hazelcast seeing the heal (issue 12). The rest of the heal contract, every VIP on
- * its pre-split owner, is in {@code wip/w-faults-heal-contract.patch} until the heal rule lands.
+ * merge to one MAC per VIP, and the announcements each node sent from the heal on. Asserted
+ * (issue 12): only VIPs owned on both sides move, every VIP ends on its pre-split owner, every
+ * owner that won a VIP both sides held announced again, and one MAC per VIP within 3 s of
+ * Hazelcast seeing the heal (plus the client's probe resolution).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PartitionIT extends FaultLabTest {
@@ -73,6 +75,8 @@ class PartitionIT extends FaultLabTest {
         .toList();
     try (TwoMacWatch watch = new TwoMacWatch(e2e.client, e2e.allVips())) {
       Await.sleep(1500);
+      Map<String, Double> conflictsBefore =
+          Invariants.perNode(e2e, "vipd_address_conflicts_total");
       long cutAt = watch.now();
       if (asymmetric) {
         Nft.dropFrom(a.get(0).host, addresses(b)); // a hears nothing from b; b hears a
@@ -89,6 +93,11 @@ class PartitionIT extends FaultLabTest {
       Map<String, String> ownersB = E2eLab.owners(b.get(0).status());
       Set<String> membersA = E2eLab.members(a.get(0).status()).keySet();
       Set<String> membersB = E2eLab.members(b.get(0).status()).keySet();
+      Map<String, Double> conflictsInSplit = new TreeMap<>();
+      Invariants.perNode(e2e, "vipd_address_conflicts_total").forEach((node, n) ->
+          conflictsInSplit.put(node, n - conflictsBefore.getOrDefault(node, 0.0)));
+      Map<String, Double> announcedBefore =
+          Invariants.perNode(e2e, "vipd_announcements_total");
       long healAt = watch.now();
       for (Node n : e2e.nodes.values()) {
         Nft.clear(n.host);
@@ -118,6 +127,12 @@ class PartitionIT extends FaultLabTest {
           moved.add(vip);
         }
       }
+      Map<String, Double> announcedAfter = Invariants.perNode(e2e, "vipd_announcements_total");
+      Set<String> winners = new TreeSet<>();
+      contested.forEach(vip -> winners.add(after.owners().get(vip)));
+      Map<String, Double> announcedAtHeal = new TreeMap<>();
+      announcedAfter.forEach((node, n) -> announcedAtHeal.put(node,
+          n - announcedBefore.getOrDefault(node, 0.0)));
       Set<String> notOnPreSplitOwner = new TreeSet<>();
       for (String vip : e2e.allVips()) {
         if (!Objects.equals(before.get(vip), after.owners().get(vip))) {
@@ -127,14 +142,20 @@ class PartitionIT extends FaultLabTest {
       System.out.printf("FAULTS partition %s: members during the split %s | %s; owned on both"
           + " sides %d (by different nodes %d), moved at the heal %d of %d VIPs; not on the"
           + " pre-split owner after: %s; two-MAC window %d ms (at most %d VIPs at once, cut at"
-          + " %d ms); heal -> Hazelcast merge %d ms; merge -> one MAC per VIP %d ms; heal -> one"
-          + " MAC per VIP %d ms; %s%n  before %s%n  side A %s%n  side B %s%n  after  %s%n", what,
+          + " %d ms; conflicts counted during the split %s); heal -> Hazelcast merge %d ms; merge -> one MAC per VIP %d ms; heal -> one"
+          + " MAC per VIP %d ms; announcements from the heal on %s (winners %s); %s%n  before"
+          + " %s%n  side A %s%n  side B %s%n  after  %s%n", what,
           membersA, membersB, bothSides.size(), contested.size(), moved.size(),
           e2e.allVips().size(), notOnPreSplitOwner, watch.windowMillis(),
-          watch.maxVipsWithTwoMacs(), cutAt, mergedAt - healAt, oneMacAt - mergedAt,
-          oneMacAt - healAt, after, before.values(), ownersA.values(), ownersB.values(),
+          watch.maxVipsWithTwoMacs(), cutAt, conflictsInSplit, mergedAt - healAt, oneMacAt - mergedAt,
+          oneMacAt - healAt, announcedAtHeal, winners, after, before.values(), ownersA.values(), ownersB.values(),
           after.owners().values());
       assertThat(moved).as("only VIPs owned on both sides move").isSubsetOf(bothSides);
+      assertThat(notOnPreSplitOwner).as("every VIP ends on its pre-split owner").isEmpty();
+      for (String w : winners) {
+        assertThat(announcedAtHeal.get(w)).as("announcements of winner %s from the heal on", w)
+            .isGreaterThan(0.0);
+      }
       assertThat(oneMacAt - mergedAt).as("merge -> one MAC per VIP (ms)")
           .isLessThanOrEqualTo(HEAL_BOUND_MILLIS + PROBE_RESOLUTION_MILLIS);
     }
