@@ -46,6 +46,7 @@ public final class E2eLab implements AutoCloseable {
   private final Path secret;
   private final String logName;
   private List<String> extraWeb = List.of();
+  private List<String> extraEdge = List.of();
   /** Cluster addresses listed in every node's peers that no host answers (peers never up). */
   private final List<String> phantomPeers;
   /** Put before {@code java} when a vipd starts (e.g. setpriv to another user); empty: as root. */
@@ -309,10 +310,16 @@ public final class E2eLab implements AutoCloseable {
     this.extraWeb = List.copyOf(extra);
   }
 
+  /** Adds VIPs to pool "edge" (203.0.113.0/24, on eth1) for the next {@link #writeConfig}. */
+  void setExtraEdgeAddresses(List<String> extra) {
+    this.extraEdge = List.copyOf(extra);
+  }
+
   public List<String> allVips() {
     List<String> all = new ArrayList<>(WEB);
     all.addAll(extraWeb);
     all.addAll(EDGE);
+    all.addAll(extraEdge);
     return all;
   }
 
@@ -322,6 +329,10 @@ public final class E2eLab implements AutoCloseable {
         + "\"2001:db8::100-2001:db8::101\"");
     for (String extra : extraWeb) {
       web.append(", \"").append(extra).append('"');
+    }
+    StringBuilder edge = new StringBuilder("\"203.0.113.100-203.0.113.101\"");
+    for (String extra : extraEdge) {
+      edge.append(", \"").append(extra).append('"');
     }
     return String.join("\n",
         "vipd {",
@@ -335,7 +346,7 @@ public final class E2eLab implements AutoCloseable {
         "  pools = [",
         "    { name = \"web\", interface = \"eth0\", addresses = [" + web + "],",
         "      health-checks = [\"svc\"] }",
-        "    { name = \"edge\", interface = \"eth1\", addresses = [\"203.0.113.100-203.0.113.101\"] }",
+        "    { name = \"edge\", interface = \"eth1\", addresses = [" + edge + "] }",
         "  ]",
         "  health-checks {",
         "    svc { type = tcp, host = \"127.0.0.1\", port = " + SERVICE_PORT
