@@ -88,8 +88,8 @@ final class View {
   /**
    * Why the named owner may not keep a VIP of {@code pool}, or {@code null} when it may. The first
    * cause that applies wins: leaving, gone or unverified, suspected or on standby, drained, link
-   * down, wire-silent, unhealthy, and last placement: no pool of that name loaded there, or the node selector
-   * (a pool whose selector changed under its owner).
+   * down, wire-silent, unhealthy, and last placement: no pool of that name loaded there, or the
+   * node selector (a pool whose selector changed under its owner).
    */
   Reason ineligibility(String owner, int pool) {
     int index = indexOf(owner);
