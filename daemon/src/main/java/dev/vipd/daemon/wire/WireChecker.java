@@ -6,6 +6,7 @@ import dev.vipd.daemon.wire.WireJudge.Check;
 import dev.vipd.daemon.wire.WireJudge.Owner;
 import dev.vipd.daemon.wire.WireSampler.Probe;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -83,6 +84,9 @@ public final class WireChecker {
     this.publisher = publisher;
     this.registry = registry;
     this.clock = clock;
+    Gauge.builder("vipd.wire.self.suspect", this, c -> c.suspect() ? 1 : 0)
+        .description("1 while every wire check of this node fails (it suspects its own link)")
+        .register(registry);
   }
 
   /** Closes the running round and starts the next one on {@code view}. */

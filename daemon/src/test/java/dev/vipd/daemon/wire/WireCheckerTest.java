@@ -109,6 +109,7 @@ class WireCheckerTest {
     WireState last = published.get(published.size() - 1);
     assertThat(last.suspect()).isTrue();
     assertThat(checker.suspect()).isTrue();
+    assertThat(registry.get("vipd.wire.self.suspect").gauge().value()).isEqualTo(1.0);
     round(view, p -> p.owner().equals("h1") ? MAC1 : MAC3);
     assertThat(published.get(published.size() - 1).suspect()).isFalse();
   }
