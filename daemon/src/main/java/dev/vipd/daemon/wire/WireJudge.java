@@ -29,6 +29,13 @@ import java.util.function.LongSupplier;
  * </ul>
  */
 public final class WireJudge {
+  /**
+   * Default hold, in rounds after the last miss (60 s at 2 s): long enough that a link flapping
+   * every few seconds is not offered VIPs again at once, short enough that a repaired node is
+   * eligible again within a minute without a restart.
+   */
+  public static final int HOLD_ROUNDS = 30;
+
   private final int misses;
   private final long holdNanos;
   private final LongSupplier ticker;

@@ -29,6 +29,13 @@ import java.util.Set;
  * </ul>
  */
 public final class WireSampler {
+  /**
+   * Per node and round: 500 frames/s at the default 2 s, well below what one raw socket sends
+   * (the responder answers tens of thousands per second) and a small share of a gigabit link;
+   * it covers 1,000 × (M − 1) VIPs every round, beyond which coverage stretches instead.
+   */
+  public static final int DEFAULT_MAX_PER_ROUND = 1_000;
+
   private final int maxPerRound;
 
   /** One VIP to probe, with its pool and owner. */
