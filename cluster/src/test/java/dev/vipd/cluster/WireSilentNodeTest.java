@@ -12,8 +12,11 @@ import dev.vipd.cluster.member.WireState.Silent;
 import dev.vipd.cluster.ownership.Assignment;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,32 +34,38 @@ class WireSilentNodeTest {
       c.startAll();
       awaitSettled(c, Set.of("n1", "n2", "n3"));
       String pool = POOLS.get(0).name();
-      Map<InetAddress, Assignment> table = c.node("n2").status().owners();
-      Set<InetAddress> all = c.recorder("n1").vips();
-      Set<InetAddress> held = new java.util.HashSet<>(all);
+      Map<InetAddress, Assignment> table = c.node("n1").status().owners();
+      // The owner under test: whichever node holds a VIP of the pool (placement spreads them).
+      String owner = table.values().stream().filter(a -> a.pool().equals(pool))
+          .map(Assignment::node).sorted().findFirst().orElseThrow();
+      List<String> peers = Stream.of("n1", "n2", "n3").filter(n -> !n.equals(owner)).toList();
+      String suspect = peers.get(0);
+      String trusted = peers.get(1);
+      Set<InetAddress> all = c.recorder(owner).vips();
+      Set<InetAddress> held = new HashSet<>(all);
       held.removeIf(v -> !table.get(v).pool().equals(pool));
-      Set<InetAddress> others = new java.util.HashSet<>(all);
+      Set<InetAddress> others = new HashSet<>(all);
       others.removeAll(held);
       assertThat(held).isNotEmpty();
-      long n1Start = c.node("n2").status().members().stream()
-          .filter(m -> m.name().equals("n1")).findFirst().orElseThrow().startTimeMillis();
-      Set<Silent> report = Set.of(new Silent(pool, "n1", n1Start));
+      long ownerStart = c.node(trusted).status().members().stream()
+          .filter(m -> m.name().equals(owner)).findFirst().orElseThrow().startTimeMillis();
+      Set<Silent> report = Set.of(new Silent(pool, owner, ownerStart));
 
-      c.node("n3").setWire(new WireState(Map.of(), report, true)); // suspects itself
+      c.node(suspect).setWire(new WireState(Map.of(), report, true)); // suspects itself
       Thread.sleep(1_500); // several writer ticks: a lone suspect's report moves nothing
-      assertThat(c.recorder("n1").vips()).isEqualTo(all);
+      assertThat(c.recorder(owner).vips()).isEqualTo(all);
 
-      c.node("n2").setWire(new WireState(Map.of(), report, false));
+      c.node(trusted).setWire(new WireState(Map.of(), report, false));
       await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
-          .untilAsserted(() -> assertThat(c.recorder("n1").vips()).isEqualTo(others));
+          .untilAsserted(() -> assertThat(c.recorder(owner).vips()).isEqualTo(others));
       for (InetAddress vip : held) {
         await().atMost(WAIT).untilAsserted(() -> assertThat(
-            c.node("n2").status().owners().get(vip).reason()).isEqualTo(Reason.WIRE_SILENT));
+            c.node(trusted).status().owners().get(vip).reason()).isEqualTo(Reason.WIRE_SILENT));
       }
-      c.node("n2").setWire(WireState.NONE);
-      c.node("n3").setWire(WireState.NONE);
+      c.node(trusted).setWire(WireState.NONE);
+      c.node(suspect).setWire(WireState.NONE);
       Thread.sleep(1_500); // nothing comes back by itself (no preemption)
-      assertThat(c.recorder("n1").vips()).as("only the other pool's VIPs stayed")
+      assertThat(c.recorder(owner).vips()).as("only the other pool's VIPs stayed")
           .isEqualTo(others);
     }
   }
