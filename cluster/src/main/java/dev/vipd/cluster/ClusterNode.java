@@ -15,6 +15,7 @@ import dev.vipd.cluster.member.HostPort;
 import dev.vipd.cluster.member.MemberAttributes;
 import dev.vipd.cluster.member.MembershipView;
 import dev.vipd.cluster.member.Tables;
+import dev.vipd.cluster.member.WireState;
 import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.ownership.OwnershipListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
@@ -39,10 +41,8 @@ import org.slf4j.LoggerFactory;
  * ownership table with one writer, fencing after pauses, and graceful hand-over. A facade over
  * its parts: the {@link Coordinator} (decisions), the {@link Tables} (replicated state), the
  * {@link Fencing}, the {@link ClusterThread} and the {@link BeaconService}.
- *
  * <p><b>Threads.</b> Hazelcast and beacon callbacks only post work to the cluster thread, which
  * owns all state and calls the {@link OwnershipListener}.
- *
  * <p><b>Fencing.</b> Every beacon interval, while not fenced, {@link
  * OwnershipListener#answerDeadline} is pushed to the start of that run plus the suspicion
  * timeout. When the cluster thread (or the beacon thread) sees that this process was not
@@ -52,7 +52,6 @@ import org.slf4j.LoggerFactory;
  * run before any of ours on resume, but the deadline it checks was last set before the pause to
  * at most the suspicion timeout ahead, so it is already past: frames queued during the pause are
  * not answered, nothing is refreshed or announced.
- *
  * <p>Unfencing takes two conditions: the hold ({@link Fencing}) and being merged back: no
  * <em>stranger</em> ({@link BeaconService#strangers}), that is no node whose fresh, verified
  * beacons show it alive while it is missing from our Hazelcast view or has us missing from its
@@ -66,7 +65,6 @@ import org.slf4j.LoggerFactory;
  * its deadline past, sends nothing for what it holds. On unfencing it re-reads the table (the
  * merge brought the others' assignments) and evaluates: what moved away is released, what the
  * table still names it for at the same epochs is ours.
- *
  * <p><b>Healed splits.</b> Hazelcast merges the smaller side into the larger; the owners
  * table's merge policy keeps the assignment that {@link dev.vipd.cluster.ownership.Precedence}
  * prefers. The merge fires entry events on some members only, so the merged side relays every
@@ -74,7 +72,6 @@ import org.slf4j.LoggerFactory;
  * shortly after a member was added; trackers apply the same precedence, so all views converge on
  * the merged table and the writer, whose table is then the merged one, publishes only real
  * changes on top.
- *
  * <p><b>Known races.</b> (1) A pause shorter than the suspicion timeout is not detected; peers
  * do not suspect us either. (2) A node whose Hazelcast still lists peers that already dropped
  * it learns it from their not-member beacons; with the beacon port blocked and Hazelcast open
@@ -255,6 +252,11 @@ public final class ClusterNode implements AutoCloseable {
   public void setUnservable(Set<InetAddress> vips) {
     Set<InetAddress> copy = Set.copyOf(vips);
     updateState(s -> s.withUnservable(copy));
+  }
+
+  /** Publishes this node's wire check state (pool MACs, silent owners, suspicion; issue 13). */
+  public void setWire(WireState wire) {
+    updateState(s -> s.withWire(Objects.requireNonNull(wire, "wire")));
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.vipd.cluster.member.NodeState;
 import dev.vipd.cluster.member.OwnerEvent;
 import dev.vipd.cluster.member.Tables;
 import dev.vipd.cluster.member.ViewMember;
+import dev.vipd.cluster.member.WireState;
 import dev.vipd.cluster.ownership.Assignment;
 import dev.vipd.cluster.ownership.OwnershipListener;
 import dev.vipd.cluster.ownership.OwnershipTracker;
@@ -348,6 +349,7 @@ final class Coordinator {
   /** The view with each member's published status, as the election step reads it. */
   private List<Candidate> candidates() {
     List<Candidate> candidates = new ArrayList<>(view.size());
+    Map<String, Set<String>> wireSilent = WireVerdicts.of(view, this::verified, nodeStates::of);
     for (ViewMember m : view) {
       boolean verified = verified(m);
       boolean suspected = suspects.contains(m.name());
@@ -357,7 +359,8 @@ final class Coordinator {
           ? Candidate.unpublished(m.name(), m.labels(), verified, suspected)
           : new Candidate(m.name(), m.labels(), verified, suspected, true, s.drained(),
               s.leaving(), s.unhealthyPools(), s.linkDownPools(),
-              nodeStates.eligibleSinceMillis(m), !standby.isEmpty(), s.pools(), s.unservable()));
+              nodeStates.eligibleSinceMillis(m), !standby.isEmpty(), s.pools(), s.unservable(),
+              wireSilent.getOrDefault(m.name(), Set.of())));
     }
     return candidates;
   }
@@ -387,7 +390,7 @@ final class Coordinator {
       members.add(new MemberStatus(m.name(), m.address(), verified(m),
           suspects.contains(m.name()), s != null && s.drained(), s != null && s.leaving(),
           s == null ? Set.of() : s.unhealthyPools(), s == null ? Set.of() : s.linkDownPools(),
-          m.self()));
+          m.self(), m.startTimeMillis(), s == null ? WireState.NONE : s.wire()));
     }
     List<String> problems = new ArrayList<>();
     if (!trust.trusted()) {

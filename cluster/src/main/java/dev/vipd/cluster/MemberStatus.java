@@ -1,5 +1,6 @@
 package dev.vipd.cluster;
 
+import dev.vipd.cluster.member.WireState;
 import java.util.Objects;
 import java.util.Set;
 
@@ -15,6 +16,8 @@ import java.util.Set;
  * @param unhealthyPools pools whose health checks fail on it
  * @param linkDownPools pools whose interface has no carrier on it
  * @param self whether this is the local node
+ * @param startTimeMillis its incarnation (start time: an id, compared only)
+ * @param wire what it published about the wire check (pool MACs, silent owners, suspicion)
  */
 public record MemberStatus(
     String name,
@@ -25,12 +28,15 @@ public record MemberStatus(
     boolean leaving,
     Set<String> unhealthyPools,
     Set<String> linkDownPools,
-    boolean self) {
+    boolean self,
+    long startTimeMillis,
+    WireState wire) {
 
   public MemberStatus {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(address, "address");
     unhealthyPools = Set.copyOf(unhealthyPools);
     linkDownPools = Set.copyOf(linkDownPools);
+    Objects.requireNonNull(wire, "wire");
   }
 }

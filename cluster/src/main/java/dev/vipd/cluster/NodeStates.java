@@ -156,7 +156,7 @@ final class NodeStates {
     long age = TimeUnit.NANOSECONDS.toMillis(ticker.getAsLong() - status.eligibleSinceNanos());
     return new NodeState(self, startTimeMillis, seq, status.unhealthyPools(),
         status.linkDownPools(), status.drained(), status.leaving(), Math.max(0, age), loaded,
-        standby, status.unservable());
+        standby, status.unservable(), status.wire());
   }
 
   /** A value of the node-status table (initial scan or entry event). */

@@ -1,5 +1,6 @@
 package dev.vipd.cluster;
 
+import dev.vipd.cluster.member.WireState;
 import java.net.InetAddress;
 import java.util.Set;
 
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param eligibleSinceNanos when it last became more eligible (monotonic)
  * @param unservable the VIPs it cannot serve now (binding, joining or filtering failed); a VIP
  *     leaving this set does not restart eligibility (it is per VIP, and preemption is per node)
+ * @param wire what its wire check found (issue 13); never restarts eligibility
  */
 record SelfStatus(
     Set<String> unhealthyPools,
@@ -23,7 +25,8 @@ record SelfStatus(
     boolean drained,
     boolean leaving,
     long eligibleSinceNanos,
-    Set<InetAddress> unservable) {
+    Set<InetAddress> unservable,
+    WireState wire) {
 
   SelfStatus {
     unhealthyPools = Set.copyOf(unhealthyPools);
@@ -33,7 +36,7 @@ record SelfStatus(
 
   /** A fresh node: healthy, eligible since {@code nowNanos}. */
   static SelfStatus initial(long nowNanos) {
-    return new SelfStatus(Set.of(), Set.of(), false, false, nowNanos, Set.of());
+    return new SelfStatus(Set.of(), Set.of(), false, false, nowNanos, Set.of(), WireState.NONE);
   }
 
   /** With new pool conditions; a pool that recovers restarts eligibility at {@code nowNanos}. */
@@ -41,24 +44,30 @@ record SelfStatus(
     boolean recovered = !unhealthy.containsAll(unhealthyPools)
         || !linkDown.containsAll(linkDownPools);
     return new SelfStatus(unhealthy, linkDown, drained, leaving,
-        recovered ? nowNanos : eligibleSinceNanos, unservable);
+        recovered ? nowNanos : eligibleSinceNanos, unservable, wire);
   }
 
   /** Drained or undrained; an undrain restarts eligibility at {@code nowNanos}. */
   SelfStatus withDrained(boolean drain, long nowNanos) {
     return new SelfStatus(unhealthyPools, linkDownPools, drain, leaving,
-        drained && !drain ? nowNanos : eligibleSinceNanos, unservable);
+        drained && !drain ? nowNanos : eligibleSinceNanos, unservable, wire);
   }
 
   /** Marked as handing its VIPs over before stopping. */
   SelfStatus asLeaving() {
     return new SelfStatus(unhealthyPools, linkDownPools, drained, true, eligibleSinceNanos,
-        unservable);
+        unservable, wire);
   }
 
   /** With a new set of VIPs it cannot serve. */
   SelfStatus withUnservable(Set<InetAddress> vips) {
     return new SelfStatus(unhealthyPools, linkDownPools, drained, leaving, eligibleSinceNanos,
-        vips);
+        vips, wire);
+  }
+
+  /** With a new wire check state. */
+  SelfStatus withWire(WireState next) {
+    return new SelfStatus(unhealthyPools, linkDownPools, drained, leaving, eligibleSinceNanos,
+        unservable, next);
   }
 }

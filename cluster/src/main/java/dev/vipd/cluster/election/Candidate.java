@@ -26,6 +26,7 @@ import java.util.Set;
  * @param standby whether it may own nothing for now (fenced, or distrusting its own key)
  * @param loadedPools the pools it has loaded: name to {@link Pool#digest()}
  * @param unservable the VIPs it reported it cannot serve now
+ * @param wireSilentPools the pools on whose link peers' wire checks found it silent
  */
 public record Candidate(
     String name,
@@ -40,7 +41,8 @@ public record Candidate(
     long eligibleSinceMillis,
     boolean standby,
     Map<String, String> loadedPools,
-    Set<InetAddress> unservable) {
+    Set<InetAddress> unservable,
+    Set<String> wireSilentPools) {
 
   public Candidate {
     Objects.requireNonNull(name, "name");
@@ -49,6 +51,16 @@ public record Candidate(
     linkDownPools = Set.copyOf(linkDownPools);
     loadedPools = Map.copyOf(loadedPools);
     unservable = Set.copyOf(unservable);
+    wireSilentPools = Set.copyOf(wireSilentPools);
+  }
+
+  /** A candidate no wire check found silent. */
+  public Candidate(String name, Map<String, String> labels, boolean verified, boolean suspected,
+      boolean published, boolean drained, boolean leaving, Set<String> unhealthyPools,
+      Set<String> linkDownPools, long eligibleSinceMillis, boolean standby,
+      Map<String, String> loadedPools, Set<InetAddress> unservable) {
+    this(name, labels, verified, suspected, published, drained, leaving, unhealthyPools,
+        linkDownPools, eligibleSinceMillis, standby, loadedPools, unservable, Set.of());
   }
 
   /** A member whose status is not known yet. */
@@ -85,6 +97,7 @@ public record Candidate(
       }
     }
     return new Node(name, labels, verified, suspected, drained, unhealthyPools, linkDownPools,
-        Math.max(0, eligibleSinceMillis), standby, loaded, loadedPools.keySet(), unservable);
+        Math.max(0, eligibleSinceMillis), standby, loaded, loadedPools.keySet(), unservable,
+        wireSilentPools);
   }
 }

@@ -28,6 +28,8 @@ import java.util.Set;
  *     moves nothing) and loses those of any other pool. {@code null} means every pool
  * @param unservable the VIPs this node cannot serve now (binding, joining or filtering failed
  *     there): none is placed on it, and it loses those it owns ({@link Reason#UNSERVABLE})
+ * @param wireSilentPools the pools on whose link peers' wire checks found it silent (issue 13):
+ *     it is not eligible for them ({@link Reason#WIRE_SILENT})
  */
 public record Node(
     String name,
@@ -41,7 +43,8 @@ public record Node(
     boolean standby,
     Set<String> loadedPools,
     Set<String> declaredPools,
-    Set<InetAddress> unservable) {
+    Set<InetAddress> unservable,
+    Set<String> wireSilentPools) {
 
   public Node {
     Objects.requireNonNull(name, "name");
@@ -54,6 +57,7 @@ public record Node(
     loadedPools = loadedPools == null ? null : Set.copyOf(loadedPools);
     declaredPools = declaredPools == null ? null : Set.copyOf(declaredPools);
     unservable = Set.copyOf(Objects.requireNonNull(unservable, "unservable"));
+    wireSilentPools = Set.copyOf(Objects.requireNonNull(wireSilentPools, "wireSilentPools"));
     if (eligibleSinceMillis < 0) {
       throw new IllegalArgumentException(
           "invalid eligible-since-millis of node "
@@ -62,6 +66,15 @@ public record Node(
               + eligibleSinceMillis
               + " (expected: >= 0)");
     }
+  }
+
+  /** A node that no wire check found silent. */
+  public Node(String name, Map<String, String> labels, boolean verified, boolean suspected,
+      boolean drained, Set<String> unhealthyPools, Set<String> linkDownPools,
+      long eligibleSinceMillis, boolean standby, Set<String> loadedPools,
+      Set<String> declaredPools, Set<InetAddress> unservable) {
+    this(name, labels, verified, suspected, drained, unhealthyPools, linkDownPools,
+        eligibleSinceMillis, standby, loadedPools, declaredPools, unservable, Set.of());
   }
 
   /** A node that is not on standby and has loaded every pool. */

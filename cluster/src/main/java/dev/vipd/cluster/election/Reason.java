@@ -13,6 +13,11 @@ public enum Reason {
   HEALTH("health"),
   /** The pool's interface lost carrier on the owner. */
   LINK_DOWN("link-down"),
+  /**
+   * Peers' wire checks got no answer from the owner on the pool's link for {@code
+   * wire-check.misses} rounds (issue 13): its membership is healthy but its interface is not.
+   */
+  WIRE_SILENT("wire-silent"),
   /** The owner was drained by an operator. */
   DRAIN("drain"),
   /** The owner is stopping and handed its VIPs over. */

@@ -88,8 +88,8 @@ final class View {
   /**
    * Why the named owner may not keep a VIP of {@code pool}, or {@code null} when it may. The first
    * cause that applies wins: leaving, gone or unverified, suspected or on standby, drained, link
-   * down, unhealthy, and last placement: no pool of that name loaded there, or the node selector
-   * (a pool whose selector changed under its owner).
+   * down, wire-silent, unhealthy, and last placement: no pool of that name loaded there, or the
+   * node selector (a pool whose selector changed under its owner).
    */
   Reason ineligibility(String owner, int pool) {
     int index = indexOf(owner);
@@ -114,6 +114,9 @@ final class View {
     }
     if (node.linkDownPools().contains(pool.name())) {
       return Reason.LINK_DOWN;
+    }
+    if (node.wireSilentPools().contains(pool.name())) {
+      return Reason.WIRE_SILENT;
     }
     if (node.unhealthyPools().contains(pool.name())) {
       return Reason.HEALTH;

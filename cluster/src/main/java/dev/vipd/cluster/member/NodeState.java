@@ -46,6 +46,7 @@ import java.util.TreeSet;
  * @param standby why this node may own nothing now ({@code fenced}, {@code merging}, {@code
  *     untrusted}), or empty when it may
  * @param unservable the VIPs this node cannot serve now (binding, joining or filtering failed)
+ * @param wire its wire check state: pool MACs, owners it found silent, self-suspicion
  */
 public record NodeState(
     String name,
@@ -58,12 +59,14 @@ public record NodeState(
     long eligibleForMillis,
     Map<String, String> pools,
     String standby,
-    Set<InetAddress> unservable) {
+    Set<InetAddress> unservable,
+    WireState wire) {
 
   /** Purpose string of the sealed values. */
   public static final String PURPOSE = "node-state/v2";
 
-  private static final int VERSION = 2;
+  /** Version 3 appends {@link WireState}; a version-2 value (an older vipd) reads as none. */
+  private static final int VERSION = 3;
 
   /** More unservable VIPs than any configuration holds is not a value vipd wrote. */
   private static final int MAX_UNSERVABLE = 1 << 20;
@@ -75,10 +78,19 @@ public record NodeState(
     pools = Map.copyOf(pools);
     Objects.requireNonNull(standby, "standby");
     unservable = Set.copyOf(unservable);
+    Objects.requireNonNull(wire, "wire");
     if (eligibleForMillis < 0) {
       throw new IllegalArgumentException(
           "invalid eligible-for: " + eligibleForMillis + "ms (expected: >= 0)");
     }
+  }
+
+  /** A state without wire check information. */
+  public NodeState(String name, long startTimeMillis, long sequence, Set<String> unhealthyPools,
+      Set<String> linkDownPools, boolean drained, boolean leaving, long eligibleForMillis,
+      Map<String, String> pools, String standby, Set<InetAddress> unservable) {
+    this(name, startTimeMillis, sequence, unhealthyPools, linkDownPools, drained, leaving,
+        eligibleForMillis, pools, standby, unservable, WireState.NONE);
   }
 
   /** Whether this value supersedes {@code other} (see the class comment). */
@@ -119,6 +131,7 @@ public record NodeState(
         out.writeByte(vip.length);
         out.write(vip);
       }
+      wire.write(out);
       return new SignedValue(secret, PURPOSE).seal(bytes.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("in-memory stream cannot fail", e);
@@ -133,7 +146,8 @@ public record NodeState(
     }
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload.get()));
-      if (in.readUnsignedByte() != VERSION) {
+      int version = in.readUnsignedByte();
+      if (version != VERSION && version != 2) {
         return Optional.empty();
       }
       String name = in.readUTF();
@@ -162,11 +176,12 @@ public record NodeState(
         }
         unservable.add(InetAddress.getByAddress(in.readNBytes(length)));
       }
+      WireState wire = version == 2 ? WireState.NONE : WireState.read(in);
       if (in.read() != -1) {
         return Optional.empty(); // trailing bytes: not a value this version wrote
       }
       return Optional.of(new NodeState(name, start, sequence, unhealthy, linkDown, drained,
-          leaving, eligibleFor, pools, standby, unservable));
+          leaving, eligibleFor, pools, standby, unservable, wire));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

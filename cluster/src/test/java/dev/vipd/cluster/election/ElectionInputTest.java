@@ -98,6 +98,7 @@ class ElectionInputTest {
             "member-suspected",
             "health",
             "link-down",
+            "wire-silent",
             "drain",
             "leave",
             "unservable",

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -79,10 +80,12 @@ final class KeyChecker {
       if (pools.get(i).valueType() == ConfigValueType.OBJECT) {
         ConfigObject pool = (ConfigObject) pools.get(i);
         checkKeys(pool, allowed, "vipd.pools[" + i + "]");
-        ConfigValue announce = pool.get("announce");
-        if (announce != null && announce.valueType() == ConfigValueType.OBJECT) {
-          walk((ConfigObject) announce, (ConfigObject) reference.toConfig()
-              .getValue("defaults.pool.announce"), "vipd.pools[" + i + "].announce");
+        for (String block : List.of("announce", "wire-check")) {
+          ConfigValue nested = pool.get(block);
+          if (nested != null && nested.valueType() == ConfigValueType.OBJECT) {
+            walk((ConfigObject) nested, (ConfigObject) reference.toConfig()
+                .getValue("defaults.pool." + block), "vipd.pools[" + i + "]." + block);
+          }
         }
       }
     }

@@ -105,11 +105,12 @@ final class PoolBinder {
     Duration preemptDelay = r.duration("preempt-delay", Duration.ZERO, Duration.ofHours(1));
     List<String> checks = checkNames(r);
     List<InetAddress> targets = unicastTargets(r);
+    WireCheckConfig wire = WireCheckBinder.bind(r);
     if (problems.count() > before) {
       return null;
     }
     return new PoolConfig(name, interfaceName, addresses, selector, preferred, preempt,
-        preemptDelay, checks, targets);
+        preemptDelay, checks, targets, wire);
   }
 
   /**

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param nodeSelector labels a node must carry (all of them) to own this pool's VIPs
  * @param preferredNodes nodes that take a VIP back when {@code preempt} is on
  * @param healthChecks names of checks that must pass on a node for it to be eligible
+ * @param unicastTargets neighbours that get a unicast announcement ({@code announce.unicast-targets})
+ * @param wireCheck the pool's {@code wire-check} block
  */
 public record PoolConfig(
     String name,
@@ -23,7 +25,8 @@ public record PoolConfig(
     boolean preempt,
     Duration preemptDelay,
     List<String> healthChecks,
-    List<InetAddress> unicastTargets) {
+    List<InetAddress> unicastTargets,
+    WireCheckConfig wireCheck) {
 
   public PoolConfig {
     Objects.requireNonNull(name, "name");
@@ -34,5 +37,14 @@ public record PoolConfig(
     Objects.requireNonNull(preemptDelay, "preemptDelay");
     healthChecks = List.copyOf(healthChecks);
     unicastTargets = List.copyOf(unicastTargets);
+    Objects.requireNonNull(wireCheck, "wireCheck");
+  }
+
+  /** A pool with the default wire check. */
+  public PoolConfig(String name, String interfaceName, List<InetAddress> addresses,
+      Map<String, String> nodeSelector, List<String> preferredNodes, boolean preempt,
+      Duration preemptDelay, List<String> healthChecks, List<InetAddress> unicastTargets) {
+    this(name, interfaceName, addresses, nodeSelector, preferredNodes, preempt, preemptDelay,
+        healthChecks, unicastTargets, WireCheckConfig.DEFAULT);
   }
 }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,18 @@ class DelayedUnbinderTest {
         vips.add(address("198.51.100." + i));
       }
       unbinder.bindAll(vips);
+      // Hold the scheduler's one thread until every release is scheduled: on a loaded machine
+      // the first 20 ms timer fired before the loop finished (CI saw batches of 1 and 49).
+      CountDownLatch hold = new CountDownLatch(1);
+      paused.execute(() -> {
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
       vips.forEach(unbinder::release);
+      hold.countDown();
 
       await().atMost(Duration.ofSeconds(5)).until(() -> binding.bound().isEmpty());
       assertThat(binding.unbindBatches).as("one unbindAll for the released batch")

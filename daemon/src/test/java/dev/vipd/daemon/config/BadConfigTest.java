@@ -76,7 +76,14 @@ class BadConfigTest {
         Arguments.of("unicast-target-typo", "4: vipd.pools[0].announce.unicast-target: unknown"
             + " key (did you mean unicast-targets?)"),
         Arguments.of("announce-too-fast", "4: vipd.announce.frames-per-second: out of range:"
-            + " 200000 (expected: 1-100000)"));
+            + " 200000 (expected: 1-100000)"),
+        Arguments.of("wire-check-source-v6", "5: vipd.pools[0].wire-check.source-address: not an"
+            + " IPv4 literal: 2001:db8::1 (expected: the IPv4 sender address of ARP probes, or \"\""
+            + " for 0.0.0.0)"),
+        Arguments.of("wire-check-misses-zero", "5: vipd.pools[0].wire-check.misses: out of range:"
+            + " 0 (expected: 1-100)"),
+        Arguments.of("wire-check-typo", "5: vipd.pools[0].wire-check.intervall: unknown key"
+            + " (did you mean interval?)"));
   }
 
   @ParameterizedTest(name = "{0}")

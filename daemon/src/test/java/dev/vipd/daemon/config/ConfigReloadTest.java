@@ -58,6 +58,25 @@ class ConfigReloadTest {
   }
 
   @Test
+  void aWireCheckChangeIsAPoolChangeThatMovesNoVip() throws Exception {
+    String text = base().replace("{ name = \"db\", interface = \"eth0\",",
+        "{ name = \"db\", interface = \"eth0\", wire-check { interval = 500ms, misses = 5,"
+            + " source-address = \"198.51.100.254\" },");
+
+    ReloadPlan plan = ConfigReload.diff(running, next(text));
+
+    assertThat(running.pools().get(1).wireCheck()).isEqualTo(WireCheckConfig.DEFAULT);
+    assertThat(plan.changedPools()).singleElement().satisfies(change -> {
+      assertThat(change.name()).isEqualTo("db");
+      assertThat(change.after().wireCheck()).isEqualTo(new WireCheckConfig(true,
+          java.time.Duration.ofMillis(500), 5, ip("198.51.100.254")));
+      assertThat(change.addedAddresses()).isEmpty();
+      assertThat(change.removedAddresses()).isEmpty();
+      assertThat(change.settingsChanged()).as("ownership is not re-evaluated").isFalse();
+    });
+  }
+
+  @Test
   void addressChangesDisturbOnlyTheAddressesThatChanged() throws Exception {
     String text = base().replace("198.51.100.10-198.51.100.12", "198.51.100.11-198.51.100.13");
 
