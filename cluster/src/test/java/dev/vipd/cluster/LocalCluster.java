@@ -57,8 +57,8 @@ final class LocalCluster implements AutoCloseable {
     this.size = size;
     this.policy = policy;
     this.pools = pools;
-    this.hazelcastPort = freeTcpPort();
-    this.beaconPort = freeUdpPort();
+    this.hazelcastPort = freePort(size, true);
+    this.beaconPort = freePort(size, false);
   }
 
   LocalCluster(int size, List<Pool> pools) throws IOException {
@@ -201,15 +201,39 @@ final class LocalCluster implements AutoCloseable {
     return key;
   }
 
-  private static int freeTcpPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /**
+   * A port below the kernel's ephemeral range (32768-60999 by default) that is free for TCP or UDP
+   * on every node's address. A port the kernel hands out for {@code bind(0)} lies inside that
+   * range, so an outgoing connection (Hazelcast's own among them) could take it again before the
+   * node binds it; below the range only an explicit bind can.
+   */
+  private static int freePort(int size, boolean tcp) throws IOException {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      if (bindable(port, size, tcp)) {
+        return port;
+      }
     }
+    throw new IOException("no free " + (tcp ? "TCP" : "UDP") + " port in 20000-31999");
   }
 
-  private static int freeUdpPort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(0)) {
-      return s.getLocalPort();
+  private static boolean bindable(int port, int size, boolean tcp) {
+    for (int i = 0; i < size; i++) {
+      InetSocketAddress at = new InetSocketAddress(host(i), port);
+      try (java.io.Closeable s = tcp ? bindTcp(at) : new DatagramSocket(at)) {
+        // free on this address
+      } catch (IOException e) {
+        return false;
+      }
     }
+    return true;
+  }
+
+  private static ServerSocket bindTcp(InetSocketAddress at) throws IOException {
+    ServerSocket s = new ServerSocket();
+    s.setReuseAddress(true);
+    s.bind(at);
+    return s;
   }
 }
