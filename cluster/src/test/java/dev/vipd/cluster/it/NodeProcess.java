@@ -25,6 +25,7 @@ public final class NodeProcess implements AutoCloseable {
   private final Path log;
   private final List<NodeEvent> events = new CopyOnWriteArrayList<>();
   private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+  private long statusRequests;
   private final Thread reader;
   private final long startedWallMillis = System.currentTimeMillis();
 
@@ -76,11 +77,15 @@ public final class NodeProcess implements AutoCloseable {
     return events.stream().filter(e -> e.kind().equals(kind)).toList();
   }
 
-  /** Asks for a status line; fails when none comes within {@code timeout}. */
+  /**
+   * Asks for a status line; fails when none comes within {@code timeout}. Each request carries a
+   * number that its reply repeats, so a reply that came too late for an earlier request is skipped,
+   * not taken for this one.
+   */
   public synchronized StatusLine status(Duration timeout) {
-    replies.clear();
-    send("status");
-    String line = reply("STATUS ", timeout);
+    long id = ++statusRequests;
+    send("status " + id);
+    String line = reply("STATUS id=" + id + " ", timeout);
     return StatusLine.parse(line);
   }
 

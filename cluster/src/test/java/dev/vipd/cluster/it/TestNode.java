@@ -101,6 +101,11 @@ public final class TestNode {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (line.startsWith("status ")) { // "status ID": the reply names the request it answers
+        OUT.println(format(node.status()).replaceFirst("^STATUS ",
+            "STATUS id=" + line.substring("status ".length()).trim() + " "));
+        continue;
+      }
       switch (line.trim()) {
         case "drain" -> OUT.println("DRAINED " + node.drain(Duration.ofSeconds(10)));
         case "undrain" -> {
