@@ -33,7 +33,9 @@ class DuplicateNameTest {
           .hasMessage("node name \"n1\" is already used by the cluster member at 127.0.0.1:"
               + c.hazelcastPort + "; give each host its own vipd.node.name");
 
-      assertThat(instanceNames()).as("no Hazelcast instance left behind").isEqualTo(before);
+      // Instances of earlier tests may still be shutting down and leave the set meanwhile; what
+      // must not happen is a new one, the younger namesake's, staying up.
+      assertThat(instanceNames()).as("no Hazelcast instance left behind").isSubsetOf(before);
       assertThat(younger.events()).isEmpty();
       await().atMost(WAIT).until(() -> c.node("n1").status().members().size() == 1);
       ClusterStatus older = c.node("n1").status();
